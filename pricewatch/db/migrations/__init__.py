@@ -1,0 +1,1 @@
+"""Alembic migration environment for the pricewatch schema (see ``pricewatch.db.engine``)."""

@@ -1,0 +1,92 @@
+"""``pricewatch demo``: the offline demo, end to end.
+
+Serves the three bundled demo shops on 127.0.0.1, crawls them (round 1), switches the shops to
+round 2 (some prices move, stock changes, one product disappears), crawls again, and prints
+what changed. Each round is a ``pricewatch crawl`` subprocess, as the daemon runs them. Data
+goes to the configured database (``PRICEWATCH_DB_URL``, default SQLite ``var/pricewatch.db``).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import click
+
+from pricewatch.cli.tables import print_changes
+from pricewatch.db.engine import database_url
+from pricewatch.db.store import Store
+from pricewatch.demo.server import DemoServer
+from pricewatch.errors import PricewatchError
+from pricewatch.runner import crawl_subprocess
+
+
+def _start(port: int) -> DemoServer:
+    server = DemoServer(base_port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise PricewatchError(f"{exc.strerror or exc} (pick other ports with --port)") from exc
+    return server
+
+
+def serve_forever(port: int) -> None:
+    """``pricewatch demo --serve``: keep the demo shops up until Ctrl-C."""
+    server = _start(port)
+    click.echo("demo shops (Ctrl-C stops them):")
+    for shop in server.shops:
+        click.echo(f"  {shop.slug:<15} {shop.url}   {shop.name}")
+    base_urls = " ".join(f"--base-url {s.slug}={s.url}" for s in server.shops)
+    click.echo("\ntry:")
+    click.echo(f"  pricewatch crawl {' '.join(s.slug for s in server.shops)} {base_urls}")
+    click.echo(f"  pricewatch extract --json {server.shops[0].url}products/... ")
+    click.echo("  pricewatch prices")
+    click.echo("switch the shops to their second round (changed prices) with: kill -USR1 <pid>")
+    import os
+    import signal
+
+    def next_round(*_: object) -> None:
+        server.set_round(2 if server.round == 1 else 1)
+        click.echo(f"demo shops now serve round {server.round}")
+
+    signal.signal(signal.SIGUSR1, next_round)
+    click.echo(f"(pid {os.getpid()})")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def run_demo(port: int) -> None:
+    server = _start(port)
+    slugs = [s.slug for s in server.shops]
+    base_urls = {s.slug: s.url for s in server.shops}
+    click.echo(f"database: {database_url()}")
+    click.echo("demo shops: " + ", ".join(f"{s.slug} {s.url}" for s in server.shops))
+    try:
+        rounds_started = []
+        for round_ in (1, 2):
+            server.set_round(round_)
+            click.echo(click.style(f"\n== round {round_}: crawling {len(slugs)} shops", bold=True))
+            rounds_started.append(datetime.now(UTC))
+            result = crawl_subprocess(slugs, base_urls=base_urls)
+            if result.returncode != 0:
+                raise PricewatchError(f"round {round_} crawl failed (exit {result.returncode})")
+    finally:
+        server.stop()
+    store = Store.from_url()
+    click.echo(click.style("\n== what changed between the two rounds", bold=True))
+    changes = [c for c in store.changes_since(rounds_started[1]) if c.shop in slugs]
+    print_changes(changes)
+    gone = store.gone_since(rounds_started[1])
+    for listing in gone:
+        if listing.shop in slugs:
+            click.echo(f"gone (HTTP 404): {listing.shop} {listing.title or ''} {listing.url}")
+    total = len([p for p in store.current_prices() if p.shop in slugs])
+    click.echo(
+        f"\n{total} demo listings tracked. Next: 'pricewatch prices', "
+        "'pricewatch history URL', 'pricewatch demo --serve'."
+    )

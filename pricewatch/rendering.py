@@ -1,0 +1,43 @@
+"""Rendering JavaScript shops through scrapy-playwright and Debian's Chromium.
+
+Rendering is opt-in: a request goes through the browser only when its meta says so
+(:func:`render_meta`, used by spiders whose shop sets ``render = True``, or by
+``pricewatch extract --render``). Pages wait for the shop's price selector, never for a fixed
+time; images, fonts and media are aborted (:func:`should_abort_request`), and open pages are
+reused by :class:`pricewatch.middlewares.pagepool.PagePoolMiddleware`.
+
+Settings: ``PRICEWATCH_CHROMIUM`` (executable), ``PRICEWATCH_RENDER_TIMEOUT_MS`` (wait limit),
+``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT`` (open pages, i.e. rendering concurrency).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.settings import BaseSettings
+from scrapy_playwright.page import PageMethod
+
+#: Resource types a price page never needs; aborting them is most of rendering's speed-up.
+ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media", "imageset", "texttrack"})
+
+
+def should_abort_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST`` hook: drop images, fonts and media."""
+    return request.resource_type in ABORTED_RESOURCE_TYPES
+
+
+def render_meta(wait_selector: str | None, settings: BaseSettings | None) -> dict[str, Any]:
+    """Request meta that renders the page and waits until ``wait_selector`` is attached."""
+    timeout = settings.getfloat("PRICEWATCH_RENDER_TIMEOUT_MS", 15_000) if settings else 15_000
+    methods = []
+    if wait_selector:
+        methods.append(
+            PageMethod("wait_for_selector", wait_selector, state="attached", timeout=timeout)
+        )
+    return {
+        "playwright": True,
+        "playwright_page_methods": methods,
+        # The page pool hands the page back after the response; see middlewares/pagepool.py.
+        "playwright_include_page": True,
+        "pricewatch_render": True,
+    }

@@ -1,0 +1,112 @@
+"""Scrapy settings for pricewatch: every default in one place, each with the reason for it.
+
+``scrapy.cfg`` points Scrapy here, so ``scrapy list`` / ``scrapy crawl SHOP`` and the
+``pricewatch`` CLI share one configuration. Project settings are ``PRICEWATCH_*`` (sorted, at the
+end). Any of them can be overridden per run with ``-s NAME=VALUE``; the ones a deployment usually
+changes also read environment variables (see :mod:`pricewatch.config`).
+"""
+
+from __future__ import annotations
+
+from pricewatch.config import env_settings
+
+BOT_NAME = "pricewatch"
+SPIDER_MODULES = ["pricewatch.spiders.shops", "pricewatch.spiders.topics"]
+NEWSPIDER_MODULE = "pricewatch.spiders.shops"
+
+# --- politeness: a monitoring tool visits the same shops every day, for years.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "pricewatch/0.1 (+https://github.com/pricewatch/pricewatch; price monitoring)"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# Parallel requests AutoThrottle aims for per shop; raise it for shops that are known to cope.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+
+# --- faults: time out, cap sizes, retry with backoff, stop redirect loops.
+DOWNLOAD_TIMEOUT = 30
+# A product page above 16 MiB is not a product page; 4 MiB earns a warning in the log.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+# 404/410 reach the spider: they mark a tracked listing gone.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+DNS_TIMEOUT = 15
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaced by a subclass that honours Retry-After and backs off exponentially.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "pricewatch.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Hands rendered requests an already open browser page (scrapy-playwright opens one per
+    # request otherwise, which halves rendering throughput).
+    "pricewatch.middlewares.pagepool.PagePoolMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pricewatch.pipelines.validate.ValidatePipeline": 100,
+    "pricewatch.pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    # Scrapy 2.19's remote control listens on a port and writes job files: not wanted here.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "pricewatch.extensions.progress.Progress": 500,
+}
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- rendering: scrapy-playwright is the download handler, but only requests with
+# meta["playwright"] go through the browser, so plain shops never start Chromium.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_ABORT_REQUEST = "pricewatch.rendering.should_abort_request"
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# Open pages per browser context: the rendering concurrency (each page costs ~100 MB).
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_MAX_CONTEXTS = 1
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- pricewatch's own settings (alphabetical).
+# Chromium executable used for rendering (Debian's package by default).
+PRICEWATCH_CHROMIUM = "/usr/bin/chromium"
+# Database URL; SQLite file by default, PostgreSQL by URL.
+PRICEWATCH_DB_URL = None
+# Print a progress line every N seconds during crawls (0 = off).
+PRICEWATCH_PROGRESS_INTERVAL = 10.0
+# Longest wait a Retry-After header may ask for before the request is given up as rate-limited.
+PRICEWATCH_RETRY_MAX_DELAY = 120.0
+# First backoff delay for retries without Retry-After (doubles per attempt).
+PRICEWATCH_RETRY_BASE_DELAY = 1.0
+# How long a rendered page may take to show the shop's wait selector (milliseconds).
+PRICEWATCH_RENDER_TIMEOUT_MS = 15_000
+# Items per database transaction.
+PRICEWATCH_STORE_BATCH_SIZE = 200
+# Longest time an item waits in memory before its batch is written (seconds).
+PRICEWATCH_STORE_FLUSH_SECONDS = 2.0
+
+# Environment overrides (PRICEWATCH_DB_URL, PRICEWATCH_USER_AGENT, PRICEWATCH_CHROMIUM, ...).
+globals().update(env_settings())
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": PRICEWATCH_CHROMIUM,
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ],
+}

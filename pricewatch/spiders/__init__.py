@@ -1,0 +1,1 @@
+"""Spiders: ``shops/`` holds one small file per competitor shop, ``topics/`` trending lists."""

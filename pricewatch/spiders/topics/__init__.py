@@ -1,0 +1,1 @@
+"""Trending-topic sources (hot-search lists), one small file per source."""

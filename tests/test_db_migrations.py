@@ -1,0 +1,174 @@
+"""Engine set-up and Alembic migrations of the storage layer, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from pricewatch.db.engine import (
+    DEFAULT_URL,
+    SchemaError,
+    current_revision,
+    database_url,
+    ensure_schema,
+    head_revision,
+    make_engine,
+    normalize_url,
+    run_alembic,
+    upgrade,
+)
+from pricewatch.db.models import Base
+
+REPO = Path(__file__).resolve().parent.parent
+TABLES = {"shop", "listing", "price_observation", "crawl_run", "crawl_failure"}
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_create_exactly_the_models_schema(engine: Engine) -> None:
+    assert ensure_schema(engine) is True
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_ensure_schema_is_idempotent(engine: Engine) -> None:
+    assert current_revision(engine) is None
+    assert ensure_schema(engine) is True
+    assert current_revision(engine) == head_revision()
+    assert ensure_schema(engine) is False
+    assert ensure_schema(engine) is False
+    assert current_revision(engine) == head_revision()
+    assert set(inspect(engine).get_table_names()) >= TABLES
+
+
+def test_concurrent_ensure_schema_on_a_fresh_database(db_url: str) -> None:
+    # Several spiders starting at once on a new database (processes, each with two threads):
+    # exactly one migrates, none fails.
+    start_at = time.time() + 2.0
+    script = textwrap.dedent(
+        f"""
+        import threading, time
+        from pricewatch.db.engine import ensure_schema, make_engine
+        engines = [make_engine({db_url!r}) for _ in range(2)]
+        results = []
+        def migrate(engine):
+            results.append(ensure_schema(engine))
+        threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
+        time.sleep(max(0.0, {start_at!r} - time.time()))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(sum(results), len(results))
+        """
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+    migrated = [tuple(map(int, out.split())) for out, _ in outputs]
+    assert all(n == 2 for _, n in migrated)  # every thread got an answer
+    assert sum(m for m, _ in migrated) == 1  # and exactly one of them migrated
+    engine = make_engine(db_url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
+    ensure_schema(engine)
+    run_alembic(engine, command.downgrade, "base")
+    assert current_revision(engine) is None
+    assert not TABLES & set(inspect(engine).get_table_names())
+    assert ensure_schema(engine) is True
+    assert set(inspect(engine).get_table_names()) >= TABLES
+
+
+def test_upgrade_command(db_url: str) -> None:
+    assert upgrade(db_url) == head_revision()
+    assert upgrade(db_url) == head_revision()
+
+
+def test_unknown_revision_is_refused(engine: Engine) -> None:
+    ensure_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
+    with pytest.raises(SchemaError, match="from_the_future"):
+        ensure_schema(engine)
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    engine.dispose()
+
+
+def test_sqlite_transactions_really_roll_back(tmp_path: Path) -> None:
+    # The engine takes over BEGIN from the sqlite3 module: check that DDL and DML both
+    # participate in transactions.
+    engine = make_engine(f"sqlite:///{tmp_path / 'tx.db'}")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        raise RuntimeError("roll back")
+    assert "t" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_database_url_default_and_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PRICEWATCH_DB_URL", raising=False)
+    assert database_url() == DEFAULT_URL == "sqlite:///var/pricewatch.db"
+    monkeypatch.setenv("PRICEWATCH_DB_URL", "postgresql://u@db/x")
+    assert database_url() == "postgresql://u@db/x"
+
+
+def test_default_sqlite_database_is_created_under_var(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PRICEWATCH_DB_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert upgrade() == head_revision()
+    assert (tmp_path / "var" / "pricewatch.db").is_file()
+
+
+def test_postgresql_urls_use_psycopg3() -> None:
+    assert normalize_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("postgres://u:p@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+    engine = make_engine("postgresql://u:p@h/db")  # create_engine does not connect
+    assert engine.dialect.driver == "psycopg"
+    assert engine.url.password == "p"
+    engine.dispose()
