@@ -84,6 +84,8 @@ PRICEWATCH_CHROMIUM = "/usr/bin/chromium"
 PRICEWATCH_DB_URL = None
 # Print a progress line every N seconds during crawls (0 = off).
 PRICEWATCH_PROGRESS_INTERVAL = 10.0
+# Revisit tracked listings a crawl did not reach, so removed products are marked gone.
+PRICEWATCH_REVISIT_KNOWN = True
 # Longest wait a Retry-After header may ask for before the request is given up as rate-limited.
 PRICEWATCH_RETRY_MAX_DELAY = 120.0
 # First backoff delay for retries without Retry-After (doubles per attempt).

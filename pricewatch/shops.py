@@ -8,6 +8,7 @@ file, so ``pricewatch crawl`` / ``shops list`` can say exactly what to fix.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from types import ModuleType
@@ -43,7 +44,8 @@ def load_shops(package: str = SHOP_PACKAGE) -> dict[str, type[ProductSpider]]:
     """``{name: spider class}`` for every shop file; raises on the first malformed one."""
     shops: dict[str, type[ProductSpider]] = {}
     for module_name in _shop_modules(package):
-        file = module_name.replace(".", "/") + ".py"
+        spec = importlib.util.find_spec(module_name)
+        file = spec.origin if spec and spec.origin else module_name.replace(".", "/") + ".py"
         try:
             module = importlib.import_module(module_name)
         except ShopDefinitionError as exc:

@@ -50,7 +50,11 @@ def _availability(value: str) -> str:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output (logs, CI) gets a fixed, wide layout instead of rich's 80 columns.
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=False, width=160)
+    return console
 
 
 def print_current(rows: Sequence[Any], *, as_json: bool = False) -> None:
@@ -62,7 +66,9 @@ def print_current(rows: Sequence[Any], *, as_json: bool = False) -> None:
         return
     table = Table(title=f"Current prices ({len(rows)} listings)")
     for column in ("shop", "product", "sku", "price", "list price", "stock", "since", "seen"):
-        table.add_column(column, no_wrap=column not in ("product",))
+        table.add_column(
+            column, no_wrap=column != "product", min_width=24 if column == "product" else None
+        )
     for r in rows:
         table.add_row(
             r.shop,
@@ -86,8 +92,10 @@ def print_changes(rows: Sequence[Any], *, as_json: bool = False) -> None:
         return
     table = Table(title=f"Changes ({len(rows)})")
     for column in ("shop", "product", "old", "new", "change", "stock", "at"):
-        table.add_column(column, no_wrap=column != "product")
-    for r in rows:
+        table.add_column(
+            column, no_wrap=column != "product", min_width=24 if column == "product" else None
+        )
+    for r in sorted(rows, key=lambda r: (r.shop, r.title or r.url, r.at)):
         if r.percent is None or r.percent == 0:
             change = "-"
         else:

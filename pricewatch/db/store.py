@@ -1016,6 +1016,17 @@ class Store:
                 (_listing_info(listing, slug), observations[listing.id]) for listing, slug in found
             ]
 
+    def listing_urls(self, shop: str) -> list[str]:
+        """URLs of the shop's listings that are not gone (crawls revisit the ones they miss)."""
+        stmt = (
+            select(Listing.url)
+            .join(Shop, Listing.shop_id == Shop.id)
+            .where(Shop.slug == shop, Listing.gone_at.is_(None))
+            .order_by(Listing.id)
+        )
+        with self._read_session() as session:
+            return list(session.scalars(stmt))
+
     def gone_since(self, since: datetime, shop: str | None = None) -> list[ListingInfo]:
         """Listings marked gone (404/410) at or after ``since``, by shop and URL."""
         stmt = (

@@ -166,7 +166,9 @@ def extract_product(
         result.availability = offer.availability
         result.extracted_by, result.offer_note = product.source, note
         result.offers_count = len(product.priced_offers)
-        result.title = offer.name if note and offer.name else None
+        # A chosen variant's own name ("12GB+256GB 白色") qualifies the product's name.
+        if note and offer.name and product.name and offer.name not in product.name:
+            result.title = f"{product.name} {offer.name}"
         result.sku, result.gtin = offer.sku, offer.gtin
         _fill_from(result, product)
         break

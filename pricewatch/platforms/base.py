@@ -21,6 +21,8 @@ Optional attributes
     ``render``          ``True`` for shops whose prices appear only after JavaScript runs.
     ``render_listings`` render listing pages too (default: same as ``render``).
     ``wait_for``        selector a rendered page must show (default: ``selectors["price"]``).
+    ``revisit_known``   when the crawl is done, fetch tracked listings it did not reach, so a
+                        removed product is marked gone on 404/410 (default ``True``).
 
 Hook
     ``post_process_item(self, item, response)`` returns the item (changed or not), or ``None``
@@ -35,10 +37,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
@@ -64,6 +69,8 @@ class ProductSpider(scrapy.Spider):
     render: ClassVar[bool] = False
     render_listings: ClassVar[bool | None] = None
     wait_for: ClassVar[str | None] = None
+    revisit_known: ClassVar[bool] = True
+    start_urls: ClassVar[list[str]] = []  # type: ignore[misc]
     sitemap_urls: ClassVar[list[str]] = []
     #: Set by platform bases that are not meant to be crawled themselves.
     abstract: ClassVar[bool] = True
@@ -80,9 +87,9 @@ class ProductSpider(scrapy.Spider):
         where = f"shop {getattr(cls, 'name', None) or cls.__name__} ({cls.__module__})"
         if not getattr(cls, "name", None):
             raise ShopDefinitionError(f"{where}: missing required attribute 'name'")
-        if not cls.start_urls and not cls.sitemap_urls:
+        if not getattr(cls, "start_urls", None) and not cls.sitemap_urls:
             raise ShopDefinitionError(f"{where}: needs 'start_urls' or 'sitemap_urls'")
-        for url in [*cls.start_urls, *cls.sitemap_urls]:
+        for url in [*getattr(cls, "start_urls", []), *cls.sitemap_urls]:
             if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
                 raise ShopDefinitionError(f"{where}: start URL {url!r} is not an http(s) URL")
         unknown = set(cls.selectors) - SELECTOR_FIELDS
@@ -116,6 +123,15 @@ class ProductSpider(scrapy.Spider):
         self._product_re = (
             re.compile(self.product_url_pattern) if self.product_url_pattern else None
         )
+        self._base_url = base_url
+        self._requested: set[str] = set()
+        self._revisited = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.revisit_known_listings, signal=signals.spider_idle)
+        return spider
 
     @staticmethod
     def _rebase(url: str, base_url: str | None) -> str:
@@ -136,6 +152,7 @@ class ProductSpider(scrapy.Spider):
         meta = kwargs.pop("meta", {})
         if self._wants_render(listing=False):
             meta.update(render_meta(self.wait_for or self.selectors.get("price"), self.settings))
+        self._requested.add(url)
         return Request(url, callback=self.parse_product, errback=self.on_error, meta=meta, **kwargs)
 
     def listing_request(self, url: str, **kwargs: Any) -> Request:
@@ -239,6 +256,39 @@ class ProductSpider(scrapy.Spider):
     def post_process_item(self, item: ProductItem, response: TextResponse) -> ProductItem | None:
         """Shop hook: adjust ``item`` (or return ``None`` to drop it). Default: unchanged."""
         return item
+
+    def revisit_known_listings(self) -> None:
+        """When the crawl runs dry, fetch tracked listings it did not reach this time.
+
+        A product that left the shop's listings is not gone until its page says so: revisiting
+        it either updates its price or, on 404/410, marks it gone. Runs once per crawl, not with
+        ``-a urls=``, and can be switched off with ``PRICEWATCH_REVISIT_KNOWN = False``.
+        """
+        if self._revisited or self.product_urls or not self.revisit_known:
+            return
+        self._revisited = True
+        if not self.settings.getbool("PRICEWATCH_REVISIT_KNOWN", True):
+            return
+        from pricewatch.db.store import Store
+
+        try:
+            with Store.from_url(self.settings.get("PRICEWATCH_DB_URL")) as store:
+                known = store.listing_urls(self.name)
+        except Exception as exc:  # the crawl's own results matter more than the revisit
+            self.logger.warning("cannot read tracked listings to revisit: %s", exc)
+            return
+        missing = [
+            url
+            for url in dict.fromkeys(self._rebase(k, self._base_url) for k in known)
+            if url not in self._requested
+        ]
+        if not missing:
+            return
+        self.logger.info("revisiting %d tracked listings not found this crawl", len(missing))
+        self.crawler.stats.set_value("pricewatch/revisited", len(missing))
+        for url in missing:
+            self.crawler.engine.crawl(self.product_request(url))
+        raise DontCloseSpider
 
     # ------------------------------------------------------------------ failures
 

@@ -27,6 +27,8 @@ from pricewatch.platforms.base import GONE_STATUSES, ProductSpider
 
 class ShopifySpider(ProductSpider):
     abstract: ClassVar[bool] = True
+    # The catalogue API lists every product; product pages are not fetched one by one.
+    revisit_known: ClassVar[bool] = False
     collection: ClassVar[str | None] = None
     page_size: ClassVar[int] = 250
 

@@ -33,6 +33,8 @@ def minor_to_decimal(value: Any, minor_unit: Any) -> Decimal | None:
 
 class WooCommerceSpider(ProductSpider):
     abstract: ClassVar[bool] = True
+    # The catalogue API lists every product; product pages are not fetched one by one.
+    revisit_known: ClassVar[bool] = False
     page_size: ClassVar[int] = 100
     api_path: ClassVar[str] = "/wp-json/wc/store/v1/products"
 
