@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -27,7 +28,7 @@ from pricewatch.failures import classify_failure
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
 from pricewatch.platforms.base import ProductSpider
 from pricewatch.rendering import render_meta
-from pricewatch.shops import load_shops, shop_for_url
+from pricewatch.shops import get_shop, load_shops, shop_for_url
 
 SETTINGS_MODULE = "pricewatch.settings"
 
@@ -90,16 +91,26 @@ class ExtractSpider(scrapy.Spider):
     name = "pricewatch-extract"
 
     def __init__(
-        self, urls: Sequence[str], render: bool = False, currency: str | None = None, **kwargs: Any
+        self,
+        urls: Sequence[str],
+        render: bool = False,
+        currency: str | None = None,
+        shop: str | None = None,
+        shop_hosts: Mapping[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.shop_name = shop
+        #: ``{"host:port": shop}``: hosts serving a known shop elsewhere (``--base-url``).
+        self.shop_hosts = dict(shop_hosts or {})
         self.urls = list(urls)
         self.force_render = render
         self.currency = currency
         self.shops = load_shops()
 
     def _shop_for(self, url: str) -> ProductSpider:
-        shop_cls = shop_for_url(url, self.shops)
+        name = self.shop_name or self.shop_hosts.get(urlsplit(url).netloc)
+        shop_cls = get_shop(name, self.shops) if name else shop_for_url(url, self.shops)
         shop = shop_cls() if shop_cls is not None else _AdhocShop()
         if self.currency:
             shop.currency = self.currency  # type: ignore[misc]
@@ -166,6 +177,8 @@ def run_extract(
     *,
     render: bool = False,
     currency: str | None = None,
+    shop: str | None = None,
+    shop_hosts: Mapping[str, str] | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> list[tuple[Extraction, str | None]]:
     """Extract ``urls`` concurrently; results in the order given, with the shop used."""
@@ -178,7 +191,9 @@ def run_extract(
 
     crawler = process.create_crawler(ExtractSpider)
     crawler.signals.connect(collect, signal=signals.item_scraped)
-    process.crawl(crawler, urls=urls, render=render, currency=currency)
+    process.crawl(
+        crawler, urls=urls, render=render, currency=currency, shop=shop, shop_hosts=shop_hosts
+    )
     process.start()
     return [
         results.get(i, (Extraction(url=u, error="not fetched (the crawl stopped early)"), None))

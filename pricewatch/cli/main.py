@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -28,6 +29,20 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
         if not sep or not name:
             raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="-s")
         out[name.strip()] = value
+    return out
+
+
+def _shop_urls(pairs: Sequence[str]) -> dict[str, str]:
+    """``--base-url SHOP=URL`` options."""
+    out = {}
+    for pair in pairs:
+        name, _, url = pair.partition("=")
+        parts = urlsplit(url)
+        if not name or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(
+                f"{pair!r}: expected SHOP=http://host:port/", param_hint="--base-url"
+            )
+        out[name] = url
     return out
 
 
@@ -120,12 +135,9 @@ def crawl(
         raise click.UsageError("--url needs exactly one shop")
     chosen = [get_shop(name, known) for name in shops]
     kwargs: dict[str, dict[str, str]] = {name: {} for name in shops}
-    for pair in base_urls:
-        name, _, url = pair.partition("=")
-        if name not in kwargs or not url:
-            raise click.BadParameter(
-                f"{pair!r}: expected SHOP=URL for a shop being crawled", param_hint="--base-url"
-            )
+    for name, url in _shop_urls(base_urls).items():
+        if name not in kwargs:
+            raise click.BadParameter(f"{name!r} is not being crawled", param_hint="--base-url")
         kwargs[name]["base_url"] = url
     if urls:
         kwargs[shops[0]]["urls"] = ",".join(urls)
@@ -168,6 +180,14 @@ def crawl(
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--render", is_flag=True, help="Render every page in Chromium first.")
 @click.option("--currency", help="Currency to assume when a page does not say (ISO code).")
+@click.option("--shop", help="Read every URL with this shop's rules (default: by URL).")
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="SHOP=URL",
+    help="URLs on this host belong to SHOP (staging copy, demo port).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per URL, one per line.")
 @click.option(
     "-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy/pricewatch setting."
@@ -177,6 +197,8 @@ def extract(
     urls: tuple[str, ...],
     render: bool,
     currency: str | None,
+    shop: str | None,
+    base_urls: tuple[str, ...],
     as_json: bool,
     settings: tuple[str, ...],
     verbose: bool,
@@ -184,6 +206,15 @@ def extract(
     """Fetch URLS the way crawls do and print what pricewatch sees on each page."""
     from pricewatch.extract.money import normalize_currency
     from pricewatch.runner import run_extract
+    from pricewatch.shops import get_shop, load_shops
+
+    known = load_shops()
+    if shop:
+        get_shop(shop, known)
+    shop_hosts = {}
+    for name, url in _shop_urls(base_urls).items():
+        get_shop(name, known)
+        shop_hosts[urlsplit(url).netloc] = name
 
     if currency is not None:
         code = normalize_currency(currency)
@@ -192,7 +223,14 @@ def extract(
         currency = code
     overrides: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "ERROR"}
     overrides.update(parse_settings(settings))
-    results = run_extract(urls, render=render, currency=currency, settings=overrides)
+    results = run_extract(
+        urls,
+        render=render,
+        currency=currency,
+        shop=shop,
+        shop_hosts=shop_hosts,
+        settings=overrides,
+    )
     if as_json:
         for extraction, shop in results:
             click.echo(json.dumps({**extraction.as_json(), "shop": shop}, ensure_ascii=False))

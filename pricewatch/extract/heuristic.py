@@ -37,6 +37,9 @@ class HeuristicPrice:
     price: Money
     list_price: Money | None
     detail: str
+    #: Text around the price (its container, a few levels up): where stock wording is looked
+    #: for, since the whole page mentions "预售" or "sold out" in menus and related products.
+    context: str = ""
 
 
 def _context_classes(node: Selector) -> str:
@@ -45,7 +48,7 @@ def _context_classes(node: Selector) -> str:
 
 def find_main_price(sel: Selector, currency_hint: str | None = None) -> HeuristicPrice | None:
     """The most plausible main price on the page, or ``None``."""
-    best: tuple[int, int, Money, str] | None = None
+    best: tuple[int, int, Money, str, Selector | None] | None = None
     old: Money | None = None
     nodes = sel.xpath(_CANDIDATES)[:200]
     for order, node in enumerate(nodes):
@@ -66,16 +69,23 @@ def find_main_price(sel: Selector, currency_hint: str | None = None) -> Heuristi
         score -= 4 if _BAD_CONTEXT.search(_context_classes(node)) else 0
         score += 1 if money.currency else 0
         if best is None or (score, -order) > (best[0], -best[1]):
-            best = (score, order, money, f"element .{own.strip() or node.root.tag}")
+            best = (score, order, money, f"element .{own.strip() or node.root.tag}", node)
     if best is None:
         for order, text in enumerate(sel.xpath(_CURRENCY_TEXT).getall()[:100]):
             money = parse_price(text, currency_hint)
             if money is not None:
-                best = (0, order, money, "first currency text")
+                best = (0, order, money, "first currency text", None)
                 break
     if best is None:
         return None
     main = best[2]
     if old is not None and old.amount <= main.amount:
         old = None  # a "list price" below the price is some other number
-    return HeuristicPrice(price=main, list_price=old, detail=best[3])
+    context = ""
+    if best[4] is not None:
+        container = best[4].xpath(
+            "ancestor::*[position() <= 3][not(self::html or self::body)][last()]"
+        )
+        scope = container[0] if container else best[4]
+        context = " ".join(scope.xpath(".//text()[not(ancestor::script)]").getall())[:2000]
+    return HeuristicPrice(price=main, list_price=old, detail=best[3], context=context)

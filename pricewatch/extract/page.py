@@ -187,9 +187,7 @@ def extract_product(
             result.offer_note = found.detail
             result.offers_count = 1
             if result.availability == "unknown":
-                result.availability = availability_from_text(
-                    " ".join(sel.xpath("//body//text()[not(ancestor::script)]").getall()[:400])
-                )
+                result.availability = availability_from_text(found.context)
 
     if result.title is None:
         result.title = select_text(sel, "h1") or select_text(sel, "title")

@@ -1,0 +1,178 @@
+"""End to end over the bundled demo shops: crawl (a subprocess, as the daemon runs it), store,
+change the shops, crawl again; ``pricewatch extract`` on every demo product; ``pricewatch demo``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from pricewatch.db.store import Store
+from pricewatch.demo import DemoServer, expected
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoServer]:
+    with DemoServer(base_port=0) as server:
+        yield server
+
+
+def pricewatch(*args: str, db_url: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRICEWATCH_DB_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "pricewatch", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def crawl(demo: DemoServer, db_url: str, *slugs: str) -> subprocess.CompletedProcess[str]:
+    args = ["crawl", *slugs]
+    for slug in slugs:
+        args += ["--base-url", f"{slug}={demo.shop(slug).url}"]
+    result = pricewatch(*args, db_url=db_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def current_by_url(store: Store) -> dict[str, Any]:
+    return {p.url: p for p in store.current_prices()}
+
+
+def assert_matches_expected(store: Store, demo: DemoServer, slug: str, round_: int) -> None:
+    stored = {p.url: p for p in store.current_prices(shop=slug)}
+    rows = expected(slug, round_)
+    assert len(stored) == len(rows), sorted(stored)
+    for row in rows:
+        url = demo.shop(slug).url_for(row["path"])
+        got = stored[url]
+        assert got.price == Decimal(row["price"]), url
+        assert got.currency == row["currency"]
+        assert got.availability == row["availability"], url
+        assert got.sku == row["sku"], url
+        assert got.title and got.title.startswith(row["title"]), (got.title, row["title"])
+        if row["list_price"] is not None:
+            assert got.list_price == Decimal(row["list_price"]), url
+
+
+def test_crawl_two_rounds_tracks_changes(demo: DemoServer, db_url: str) -> None:
+    """Round 1 stores every product; round 2 stores only changes, and a removed page is gone."""
+    slugs = ("demo_hongxing", "demo_lantian")
+    crawl(demo, db_url, *slugs)
+    with Store.from_url(db_url) as store:
+        for slug in slugs:
+            assert_matches_expected(store, demo, slug, 1)
+        first_runs = {r.spider: r for r in store.runs()}
+        assert {first_runs[s].status for s in slugs} == {"finished"}
+        assert all(first_runs[s].failures == 0 for s in slugs)
+
+    demo.set_round(2)
+    started = datetime.now(UTC)
+    crawl(demo, db_url, *slugs)
+    with Store.from_url(db_url) as store:
+        for slug in slugs:
+            assert_matches_expected(store, demo, slug, 2)
+        changes = store.changes_since(started)
+        changed_urls = {c.url for c in changes}
+        gone = store.gone_since(started)
+        assert [g.url for g in gone] == [demo.shop("demo_lantian").url_for("/item/LT-1020.html")]
+        for slug in slugs:
+            before = {r["path"]: r for r in expected(slug, 1)}
+            for row in expected(slug, 2):
+                old = before[row["path"]]
+                moved = (old["price"], old["availability"]) != (row["price"], row["availability"])
+                url = demo.shop(slug).url_for(row["path"])
+                assert (url in changed_urls) == moved, url
+        # Storage grows with changes: one observation per listing plus one per change.
+        listings = len(expected("demo_hongxing", 1)) + len(expected("demo_lantian", 1))
+        history_rows = sum(
+            len(obs) for url in current_by_url(store) for _, obs in store.history(url)
+        )
+        assert history_rows == listings - 1 + len(changes)  # LT-1020 is gone, not current
+
+
+@pytest.mark.browser
+def test_extract_reads_all_three_demo_shops(demo: DemoServer, tmp_path: Any) -> None:
+    """`pricewatch extract --json` gives every demo product's price, in the order given."""
+    urls: list[str] = []
+    wanted: list[dict[str, Any]] = []
+    for slug in ("demo_hongxing", "demo_lantian", "demo_yunshang"):
+        for row in expected(slug, 1):
+            urls.append(demo.shop(slug).url_for(row["path"]))
+            wanted.append(row)
+    hosts = [f"--base-url={s.slug}={s.url}" for s in demo.shops]
+    result = pricewatch("extract", "--json", *hosts, *urls, db_url=f"sqlite:///{tmp_path}/x.db")
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["url"] for line in lines] == urls
+    for line, row in zip(lines, wanted, strict=True):
+        assert line["error"] is None, line
+        assert Decimal(line["price"]) == Decimal(row["price"]), line["url"]
+        assert line["currency"] == "CNY"
+        assert line["availability"] == row["availability"], line["url"]
+        assert line["sku"] == row["sku"], line["url"]
+        for key in ("title", "list_price", "gtin", "brand", "extracted_by"):
+            assert key in line
+    by_shop = {line["shop"]: line["extracted_by"] for line in lines}
+    assert by_shop == {
+        "demo_hongxing": "json-ld",
+        "demo_lantian": "selectors",
+        "demo_yunshang": "selectors",
+    }
+
+
+def test_extract_reports_errors_per_url(demo: DemoServer, tmp_path: Any) -> None:
+    """A missing page and a page without a price each get an error; good URLs still work."""
+    shop = demo.shop("demo_hongxing")
+    urls = [shop.url_for("/products/no-such-thing"), shop.url_for("/cart"), shop.url]
+    good = shop.url_for(expected("demo_hongxing", 1)[0]["path"])
+    result = pricewatch("extract", "--json", *urls, good, db_url=f"sqlite:///{tmp_path}/x.db")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["url"] for line in lines] == [*urls, good]
+    assert lines[0]["price"] is None and lines[0]["error"].startswith("HTTP 404")
+    assert lines[1]["error"] == "robots: forbidden by robots.txt"
+    assert lines[2]["price"] is None and "no price" in lines[2]["error"]
+    assert lines[3]["error"] is None and lines[3]["price"]
+    assert result.returncode == 0  # at least one URL worked
+
+
+def _free_port_block(size: int = 3) -> int:
+    for base in range(20_000 + os.getpid() % 20_000, 60_000, 7):
+        sockets = []
+        try:
+            for offset in range(size):
+                s = socket.socket()
+                s.bind(("127.0.0.1", base + offset))
+                sockets.append(s)
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free block of ports")
+
+
+@pytest.mark.browser
+def test_demo_command_end_to_end(tmp_path: Any) -> None:
+    """`pricewatch demo` serves, crawls twice and prints the changes and the gone product."""
+    port = _free_port_block()
+    result = pricewatch("demo", "--port", str(port), db_url=f"sqlite:///{tmp_path}/demo.db")
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "what changed between the two rounds" in out
+    assert "Changes (19)" in out
+    assert "gone (HTTP 404): demo_lantian" in out
+    assert "44 demo listings tracked" in out
