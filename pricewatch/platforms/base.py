@@ -70,8 +70,9 @@ class ProductSpider(scrapy.Spider):
     render_listings: ClassVar[bool | None] = None
     wait_for: ClassVar[str | None] = None
     revisit_known: ClassVar[bool] = True
-    start_urls: ClassVar[list[str]] = []  # type: ignore[misc]
-    sitemap_urls: ClassVar[list[str]] = []
+    # Instance attributes (rebased per crawl in __init__), declared here with class defaults.
+    start_urls: list[str] = []
+    sitemap_urls: list[str] = []
     #: Set by platform bases that are not meant to be crawled themselves.
     abstract: ClassVar[bool] = True
 

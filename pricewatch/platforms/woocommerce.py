@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from scrapy.http import Request, Response
 
-from pricewatch.items import ProductItem
+from pricewatch.items import Availability, ProductItem
 from pricewatch.platforms.base import ProductSpider
 
 
@@ -87,6 +87,7 @@ class WooCommerceSpider(ProductSpider):
         if price_range.get("min_amount"):
             price = minor_to_decimal(price_range["min_amount"], minor) or price
         regular = minor_to_decimal(prices.get("regular_price"), minor)
+        availability: Availability
         if product.get("is_in_stock") is False:
             availability = "out_of_stock"
         elif (product.get("stock_availability") or {}).get("class") == "available-on-backorder":
