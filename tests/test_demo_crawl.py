@@ -176,3 +176,49 @@ def test_demo_command_end_to_end(tmp_path: Any) -> None:
     assert "Changes (19)" in out
     assert "gone (HTTP 404): demo_lantian" in out
     assert "44 demo listings tracked" in out
+
+
+def test_scrapy_commands_work_from_the_repository_root(demo: DemoServer, tmp_path: Any) -> None:
+    """`scrapy list` / `scrapy crawl SHOP` use pricewatch's settings through scrapy.cfg."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    scrapy = [sys.executable, "-m", "scrapy"]
+    listed = subprocess.run([*scrapy, "list"], cwd=root, capture_output=True, text=True, check=True)
+    assert {"demo_hongxing", "demo_lantian", "demo_yunshang"} <= set(listed.stdout.split())
+    db_url = f"sqlite:///{tmp_path}/scrapy.db"
+    shop = demo.shop("demo_hongxing")
+    subprocess.run(
+        [
+            *scrapy,
+            "crawl",
+            "demo_hongxing",
+            "-a",
+            f"base_url={shop.url}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=root,
+        env={**os.environ, "PRICEWATCH_DB_URL": db_url},
+        check=True,
+        timeout=120,
+    )
+    with Store.from_url(db_url) as store:
+        assert len(store.current_prices()) == len(expected("demo_hongxing", 1))
+
+
+def test_long_crawls_show_progress(demo: DemoServer, tmp_path: Any) -> None:
+    """`pricewatch crawl` prints progress lines while it runs, then a summary line per shop."""
+    shop = demo.shop("demo_lantian")
+    result = pricewatch(
+        "crawl",
+        "demo_lantian",
+        "--base-url",
+        f"demo_lantian={shop.url}",
+        "-s",
+        "PRICEWATCH_PROGRESS_INTERVAL=0.05",
+        "-s",
+        "DOWNLOAD_DELAY=0.05",
+        db_url=f"sqlite:///{tmp_path}/p.db",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "demo_lantian: " in result.stderr and " pages/s" in result.stderr
+    assert result.stdout.startswith("demo_lantian: finished; 29 pages, 25 new prices")
