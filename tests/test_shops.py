@@ -74,6 +74,7 @@ BAD_SHOPS = {
         class BadSelector(StructuredDataSpider):
             name = "bad_selector"
             start_urls = ["https://shop.example/"]
+            product_url_pattern = "/p/"
             selectors = {"prize": ".price"}
         """,
         "unknown selector field(s) ['prize']",
@@ -84,6 +85,7 @@ BAD_SHOPS = {
         class BadCurrency(StructuredDataSpider):
             name = "bad_currency"
             start_urls = ["https://shop.example/"]
+            product_url_pattern = "/p/"
             currency = "yuan"
         """,
         "currency 'yuan' is not an ISO 4217 code",
@@ -116,6 +118,15 @@ BAD_SHOPS = {
         """,
         "Shopify shops need 'currency'",
     ),
+    "no_discovery": (
+        """
+        from pricewatch.platforms import StructuredDataSpider
+        class NoDiscovery(StructuredDataSpider):
+            name = "no_discovery"
+            start_urls = ["https://shop.example/"]
+        """,
+        "set 'product_url_pattern'",
+    ),
     "syntax": ("class Broken(:\n    pass\n", "cannot load: SyntaxError"),
 }
 
@@ -134,6 +145,7 @@ def test_malformed_shop_file_is_a_clear_error_naming_it(
         "class Good(StructuredDataSpider):\n"
         "    name = 'good'\n"
         "    start_urls = ['https://good.example/']\n"
+        "    product_url_pattern = '/p/'\n"
     )
     (package / f"{slug}.py").write_text(textwrap.dedent(source))
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -153,6 +165,7 @@ def test_duplicate_shop_names_are_rejected(tmp_path: Path, monkeypatch: pytest.M
             f"class S{file}(StructuredDataSpider):\n"
             "    name = 'same'\n"
             "    start_urls = ['https://x.example/']\n"
+            "    product_url_pattern = '/p/'\n"
         )
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ShopDefinitionError, match="already used"):

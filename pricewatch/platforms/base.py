@@ -70,6 +70,8 @@ class ProductSpider(scrapy.Spider):
     render_listings: ClassVar[bool | None] = None
     wait_for: ClassVar[str | None] = None
     revisit_known: ClassVar[bool] = True
+    #: False for platform bases that read a catalogue API instead of listing pages.
+    lists_products_in_pages: ClassVar[bool] = True
     # Instance attributes (rebased per crawl in __init__), declared here with class defaults.
     start_urls: list[str] = []
     sitemap_urls: list[str] = []
@@ -93,6 +95,15 @@ class ProductSpider(scrapy.Spider):
         for url in [*getattr(cls, "start_urls", []), *cls.sitemap_urls]:
             if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
                 raise ShopDefinitionError(f"{where}: start URL {url!r} is not an http(s) URL")
+        if (
+            cls.start_urls
+            and cls.lists_products_in_pages
+            and not (cls.product_links or cls.product_url_pattern)
+        ):
+            raise ShopDefinitionError(
+                f"{where}: set 'product_url_pattern' (a regex product page URLs match) or "
+                "'product_links' (a selector for them) so listing pages lead to products"
+            )
         unknown = set(cls.selectors) - SELECTOR_FIELDS
         if unknown:
             raise ShopDefinitionError(

@@ -29,6 +29,7 @@ class ShopifySpider(ProductSpider):
     abstract: ClassVar[bool] = True
     # The catalogue API lists every product; product pages are not fetched one by one.
     revisit_known: ClassVar[bool] = False
+    lists_products_in_pages: ClassVar[bool] = False
     collection: ClassVar[str | None] = None
     page_size: ClassVar[int] = 250
 

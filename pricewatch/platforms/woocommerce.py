@@ -35,6 +35,7 @@ class WooCommerceSpider(ProductSpider):
     abstract: ClassVar[bool] = True
     # The catalogue API lists every product; product pages are not fetched one by one.
     revisit_known: ClassVar[bool] = False
+    lists_products_in_pages: ClassVar[bool] = False
     page_size: ClassVar[int] = 100
     api_path: ClassVar[str] = "/wp-json/wc/store/v1/products"
 
