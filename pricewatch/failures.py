@@ -18,6 +18,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 from twisted.python.failure import Failure
 
+from pricewatch.middlewares.retry import RateLimited
+
 _TIMEOUTS = (DownloadTimeoutError, error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError)
 _DNS = (CannotResolveHostError, error.DNSLookupError)
 _CONNECTION = (
@@ -37,6 +39,9 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     detail = f"{type(exc).__name__}: {exc}".strip()[:500]
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}", f"HTTP {exc.response.status}"
+    if isinstance(exc, RateLimited):
+        # An IgnoreRequest too: checked first so it is not counted as merely "ignored".
+        return "rate_limited", str(exc)
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt" in text:
