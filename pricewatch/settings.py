@@ -39,7 +39,15 @@ REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOWED_CODES = [404, 410]
 DNS_TIMEOUT = 15
 
+# Scrapy's downloader, fixed so CONCURRENT_REQUESTS_PER_DOMAIN holds (see pricewatch/downloader.py).
+DOWNLOADER = "pricewatch.downloader.PoliteDownloader"
 DOWNLOADER_MIDDLEWARES = {
+    # Every request waiting for robots.txt gets the rules (Scrapy's gives "allow" to most).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pricewatch.middlewares.robots.RobotsTxtMiddleware": 100,
+    # Redirect loops become recorded failures instead of silently dropped requests.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "pricewatch.middlewares.redirect.LoopAwareRedirectMiddleware": 600,
     # Replaced by a subclass that honours Retry-After and backs off exponentially.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pricewatch.middlewares.retry.BackoffRetryMiddleware": 550,

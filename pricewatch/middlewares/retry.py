@@ -59,7 +59,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         attempt = request.meta.get("retry_times", 0) + 1
         return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Async (Scrapy awaits coroutine middleware methods) to sleep without blocking the reactor.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         delay = self.backoff(request)
@@ -80,7 +83,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(delay)
         return retry
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get(
