@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import fields
 from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit, urlunsplit
 
@@ -319,23 +320,10 @@ class ProductSpider(scrapy.Spider):
 
 
 def item_from_extraction(extraction: Extraction, *, shop: str, status: int = 200) -> ProductItem:
-    return ProductItem(
-        url=extraction.url,
-        shop=shop,
-        title=extraction.title,
-        price=extraction.price,
-        currency=extraction.currency,
-        list_price=extraction.list_price,
-        availability=extraction.availability,
-        sku=extraction.sku,
-        gtin=extraction.gtin,
-        mpn=extraction.mpn,
-        brand=extraction.brand,
-        image=extraction.image,
-        extracted_by=extraction.extracted_by,
-        confidence=extraction.confidence,
-        offer_note=extraction.offer_note,
-        offers_count=extraction.offers_count,
-        http_status=status,
-        error=extraction.error,
-    )
+    """The item for one extracted page (same field names; ``url`` is the page's URL)."""
+    shared = {
+        f.name: getattr(extraction, f.name)
+        for f in fields(ProductItem)
+        if hasattr(extraction, f.name)
+    }
+    return ProductItem(**shared, shop=shop, http_status=status)
