@@ -37,7 +37,8 @@ def render_meta(wait_selector: str | None, settings: BaseSettings | None) -> dic
     return {
         "playwright": True,
         "playwright_page_methods": methods,
-        # The page pool hands the page back after the response; see middlewares/pagepool.py.
-        "playwright_include_page": True,
+        # No "playwright_include_page" here: the page pool asks for the page when it is active
+        # (middlewares/pagepool.py). Without the pool nobody would close the page, and after
+        # PLAYWRIGHT_MAX_PAGES_PER_CONTEXT requests the crawl would wait forever for a page.
         "pricewatch_render": True,
     }

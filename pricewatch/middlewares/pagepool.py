@@ -45,6 +45,9 @@ class PagePoolMiddleware:
     async def process_request(self, request: Request) -> None:
         if not self._owned(request) or request.meta.get("pricewatch_page_slot"):
             return None
+        # Have scrapy-playwright hand the page over instead of closing it; set here, not in
+        # render_meta, because only an active pool takes pages back (and closes them).
+        request.meta["playwright_include_page"] = True
         if self._slots is None:  # created here so it binds to the running event loop
             self._slots = asyncio.Semaphore(self.max_pages)
         await self._slots.acquire()
