@@ -28,6 +28,12 @@ Pages (``--source``):
 with ``wait_for_function`` polling on animation frames, to measure what Playwright's selector
 polling costs (it re-checks after 0, 20, 50, 100, 100, then every 500 ms).
 
+Besides pages/s, each variant reports ``cpu ms/page``: CPU used by the worker's whole process
+tree (Python, Playwright's node driver, every Chromium process) while the timed pages rendered,
+per page. On a shared machine it is steadier than pages/s, and ``1000 * cores / cpu ms/page``
+is the ceiling in pages/s once the CPU is the limit. To compare browsers, set
+``PRICEWATCH_CHROMIUM`` (e.g. Debian's ``/usr/bin/chromium-headless-shell``).
+
 AutoThrottle is off unless ``--autothrottle``: it paces requests by their latency and would
 measure itself rather than rendering. Variants alternate (ABBA) over ``--repeat`` rounds and the
 median is reported; the machine is shared, so use ``--repeat 3`` or more for figures.
