@@ -20,11 +20,13 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 
 
 class PagePoolMiddleware:
-    def __init__(self, max_pages: int) -> None:
+    def __init__(self, max_pages: int, stats: StatsCollector | None = None) -> None:
         self.max_pages = max_pages
+        self.stats = stats
         self._idle: list[Any] = []
         self._slots: asyncio.Semaphore | None = None
         self.reused = 0
@@ -34,8 +36,7 @@ class PagePoolMiddleware:
         max_pages = crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
         if max_pages < 1:
             raise NotConfigured("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT < 1")
-        mw = cls(max_pages)
-        mw.stats = crawler.stats
+        mw = cls(max_pages, crawler.stats)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
@@ -57,7 +58,8 @@ class PagePoolMiddleware:
             if not page.is_closed():
                 request.meta["playwright_page"] = page
                 self.reused += 1
-                self.stats.inc_value("pricewatch/render/pages_reused")
+                if self.stats is not None:
+                    self.stats.inc_value("pricewatch/render/pages_reused")
                 break
         return None
 
