@@ -441,10 +441,12 @@ def test_extract_renders_javascript_prices(
 
 @pytest.mark.browser
 @pytest.mark.xfail(
-    strict=True,
+    # Not strict: it is a race (the page is read right after the load event, and a busy
+    # machine sometimes reads it late enough to see the price).
+    strict=False,
     raises=AssertionError,
     reason="extract --render of a page of no known shop waits for nothing (render_meta(None)): "
-    "the HTML is read at the load event, before the script shows the price",
+    "the HTML is read at the load event, usually before the script shows the price",
 )
 def test_extract_render_of_an_unknown_shop_waits_for_the_price(
     chromium: str, demo: DemoServer, tmp_path: Path
