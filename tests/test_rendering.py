@@ -31,6 +31,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from pricewatch.demo import DemoServer, expected
 from pricewatch.middlewares.pagepool import PagePoolMiddleware
@@ -102,18 +103,8 @@ class FakePage:
         self.closed = True
 
 
-class FakeStats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, count: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + count
-
-
 def _pool(max_pages: int) -> PagePoolMiddleware:
-    mw = PagePoolMiddleware(max_pages)
-    mw.stats = FakeStats()  # type: ignore[attr-defined]
-    return mw
+    return PagePoolMiddleware(max_pages, get_crawler().stats)
 
 
 def _rendered(url: str = "http://shop.test/p/1") -> Request:
@@ -141,7 +132,8 @@ def test_page_pool_reuses_pages_and_leaves_plain_requests_alone() -> None:
         second = _rendered()
         await mw.process_request(second)
         assert second.meta["playwright_page"] is page
-        assert mw.stats.values == {"pricewatch/render/pages_reused": 1}  # type: ignore[attr-defined]
+        assert mw.stats is not None
+        assert mw.stats.get_value("pricewatch/render/pages_reused") == 1
 
         # A failed render closes its page (its state is unknown) and frees the slot.
         await mw.process_exception(second, TimeoutError("render"))
