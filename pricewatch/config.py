@@ -31,6 +31,17 @@ _BOOLS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no"
 _LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
 
 
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
+
+
+def default_chromium() -> str:
+    """The Chromium to launch when PRICEWATCH_CHROMIUM is not set."""
+    for path in CHROMIUM_CANDIDATES:
+        if os.access(path, os.X_OK):
+            return path
+    return CHROMIUM_CANDIDATES[-1]
+
+
 class ConfigError(ValueError):
     """A setting has a value pricewatch cannot use; the message names the variable."""
 

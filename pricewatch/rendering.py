@@ -26,14 +26,45 @@ def should_abort_request(request: Any) -> bool:
     return request.resource_type in ABORTED_RESOURCE_TYPES
 
 
+#: True once a page shows something that looks like a price, or carries JSON-LD.
+PRICE_LIKE_JS = r"""() => {
+  if (document.querySelector('script[type="application/ld+json"]')) return true;
+  const text = document.body ? document.body.innerText : "";
+  return /[¥￥$€£₹₽₩]\s?\d|\d\s?(元|円|€|zł|kr|Kč)/.test(text);
+}"""
+#: Cap on the generic wait: a page that never shows a price is read as it is after this.
+SETTLE_MAX_MS = 8_000
+
+
+async def settle(page: Any, timeout_ms: float) -> None:
+    """Generic wait for a page whose shop names no selector to wait for.
+
+    Waits until the network is idle, then until some price-looking text (or JSON-LD) is on the
+    page; neither wait is an error when it runs out, since the page is then read as it is.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+    timeout = min(timeout_ms, SETTLE_MAX_MS)
+    try:
+        await page.wait_for_load_state("networkidle", timeout=timeout)
+        await page.wait_for_function(PRICE_LIKE_JS, timeout=timeout)
+    except PlaywrightTimeoutError:
+        pass
+
+
 def render_meta(wait_selector: str | None, settings: BaseSettings | None) -> dict[str, Any]:
-    """Request meta that renders the page and waits until ``wait_selector`` is attached."""
+    """Request meta that renders the page and waits until ``wait_selector`` is attached.
+
+    Without a selector (``extract --render`` of an unknown shop, JavaScript listing pages) the
+    page is given a bounded, generic chance to settle (:func:`settle`).
+    """
     timeout = settings.getfloat("PRICEWATCH_RENDER_TIMEOUT_MS", 15_000) if settings else 15_000
-    methods = []
     if wait_selector:
-        methods.append(
+        methods = [
             PageMethod("wait_for_selector", wait_selector, state="attached", timeout=timeout)
-        )
+        ]
+    else:
+        methods = [PageMethod(settle, timeout)]
     return {
         "playwright": True,
         "playwright_page_methods": methods,

@@ -3,8 +3,8 @@
 Browser tests (``@pytest.mark.browser``) run ``python -m pricewatch ...`` in subprocesses (a
 fresh reactor and browser each) against the offline demo shops on free ports, with a temporary
 SQLite database, and read the results back with :class:`pricewatch.db.Store`. They need
-Chromium at ``$PRICEWATCH_CHROMIUM`` (default ``/usr/bin/chromium``): without it they are
-skipped, except under ``CI=true`` where they fail.
+Chromium at ``$PRICEWATCH_CHROMIUM`` (default: Debian's headless shell, else chromium):
+without it they are skipped, except under ``CI=true`` where they fail.
 
 The unit tests at the top (:func:`~pricewatch.rendering.should_abort_request`,
 :func:`~pricewatch.rendering.render_meta`, the page pool with fake pages) need no browser.
@@ -33,9 +33,15 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from pricewatch.config import default_chromium
 from pricewatch.demo import DemoServer, expected
 from pricewatch.middlewares.pagepool import PagePoolMiddleware
-from pricewatch.rendering import ABORTED_RESOURCE_TYPES, render_meta, should_abort_request
+from pricewatch.rendering import (
+    ABORTED_RESOURCE_TYPES,
+    render_meta,
+    settle,
+    should_abort_request,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 YUNSHANG = "demo_yunshang"
@@ -79,10 +85,12 @@ def test_render_meta_waits_for_the_selector_with_the_configured_timeout() -> Non
 def test_render_meta_defaults() -> None:
     [method] = render_meta("h1", None)["playwright_page_methods"]
     assert method.kwargs["timeout"] == 15_000
-    # Listing pages (no selector): rendered, but nothing to wait for.
-    meta = render_meta(None, Settings())
+    # No selector (listing pages, pages of no known shop): a bounded generic settle.
+    meta = render_meta(None, Settings({"PRICEWATCH_RENDER_TIMEOUT_MS": "1500"}))
     assert meta["playwright"] is True
-    assert meta["playwright_page_methods"] == []
+    [settle_method] = meta["playwright_page_methods"]
+    assert settle_method.method is settle
+    assert settle_method.args == (1500.0,)
 
 
 def test_render_meta_does_not_ask_for_the_page() -> None:
@@ -168,7 +176,7 @@ def test_page_pool_bounds_rendered_requests_in_flight() -> None:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the Chromium executable; skips (fails under CI=true) when it is missing."""
-    path = os.environ.get("PRICEWATCH_CHROMIUM") or "/usr/bin/chromium"
+    path = os.environ.get("PRICEWATCH_CHROMIUM") or default_chromium()
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         message = f"Chromium not found at {path} (set PRICEWATCH_CHROMIUM)"
         if os.environ.get("CI") == "true":
@@ -432,14 +440,6 @@ def test_extract_renders_javascript_prices(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    # Not strict: it is a race (the page is read right after the load event, and a busy
-    # machine sometimes reads it late enough to see the price).
-    strict=False,
-    raises=AssertionError,
-    reason="extract --render of a page of no known shop waits for nothing (render_meta(None)): "
-    "the HTML is read at the load event, usually before the script shows the price",
-)
 def test_extract_render_of_an_unknown_shop_waits_for_the_price(
     chromium: str, demo: DemoServer, tmp_path: Path
 ) -> None:

@@ -1,9 +1,10 @@
 """Reuse open browser pages across rendered requests.
 
 scrapy-playwright opens and closes a page per request unless the request carries an open page
-in ``meta["playwright_page"]``. Opening a page is the larger part of rendering's cost (measured
-here: ~4 pages/s with a page per request, ~8 with reuse on 2 cores), so this middleware keeps
-finished pages and hands them to the next rendered request.
+in ``meta["playwright_page"]``. Opening a page costs ~170 ms of CPU (a renderer process), and
+rendering is CPU-bound: reusing pages renders 1.4-1.8x as many pages per second here
+(``bench/render_throughput.py``), so this middleware keeps finished pages and hands them to the
+next rendered request.
 
 It also bounds rendering concurrency to ``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT``: a rendered request
 waits for a free page slot here, so open pages (busy + idle) never exceed that number and
