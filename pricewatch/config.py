@@ -20,6 +20,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from pricewatch.errors import PricewatchError
+
 ENV_TO_SETTING = {
     "PRICEWATCH_DB_URL": "PRICEWATCH_DB_URL",
     "PRICEWATCH_CHROMIUM": "PRICEWATCH_CHROMIUM",
@@ -42,7 +44,7 @@ def default_chromium() -> str:
     return CHROMIUM_CANDIDATES[-1]
 
 
-class ConfigError(ValueError):
+class ConfigError(PricewatchError, ValueError):
     """A setting has a value pricewatch cannot use; the message names the variable."""
 
 

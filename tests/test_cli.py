@@ -270,3 +270,24 @@ def test_genspider_writes_a_working_shop_test_and_fixture(
 def test_genspider_rejects_bad_input(tmp_path: Path, slug: str, url: str, message: str) -> None:
     with pytest.raises(PricewatchError, match=re.escape(message)):
         generate(slug, url, root=tmp_path, page=b"<html></html>")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PRICEWATCH_DB_URL": "nonsense"}, "error: database URL 'nonsense' is not valid"),
+        (
+            {"PRICEWATCH_DB_URL": "postgresql://nobody@127.0.0.1:9/x"},
+            "error: cannot use the database: connection failed",
+        ),
+    ],
+)
+def test_bad_database_configuration_is_one_line(
+    env: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["prices"])
+    assert result.exit_code == 1
+    assert result.output.startswith(message)
+    assert len(result.output.strip().splitlines()) == 1

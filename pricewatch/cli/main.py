@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from pricewatch.errors import PricewatchError
 
@@ -76,6 +77,9 @@ class PricewatchGroup(click.Group):
                 traceback.print_exc()
             elif isinstance(exc, PricewatchError):
                 click.echo(f"error: {exc}", err=True)
+            elif isinstance(exc, OperationalError):
+                reason = str(exc.orig or exc).strip().splitlines()[0]
+                click.echo(f"error: cannot use the database: {reason}", err=True)
             else:
                 click.echo(
                     f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",

@@ -35,6 +35,9 @@ from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from pricewatch.config import ConfigError
 
 ENV_VAR = "PRICEWATCH_DB_URL"
 DEFAULT_URL = "sqlite:///var/pricewatch.db"
@@ -73,7 +76,13 @@ def database_url() -> str:
 
 def normalize_url(url: str | URL) -> URL:
     """Parse ``url``, making plain ``postgresql://`` (and ``postgres://``) use psycopg 3."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"database URL {str(url)!r} is not valid ({exc}); expected e.g. "
+            "sqlite:///var/pricewatch.db or postgresql://user@host/dbname"
+        ) from None
     # SQLAlchemy's default PostgreSQL driver is psycopg2, which is not a dependency.
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
