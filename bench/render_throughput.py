@@ -201,7 +201,7 @@ def run_worker(
     from twisted.python.failure import Failure
 
     from pricewatch import settings as project
-    from pricewatch.rendering import render_meta
+    from pricewatch.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
     from pricewatch.runner import project_settings
 
     overrides: dict[str, Any] = {
@@ -220,6 +220,8 @@ def run_worker(
 
     class BenchSpider(scrapy.Spider):
         name = "bench_render"
+        # Rendering crawls get scrapy-playwright as handler (shops do it in update_settings).
+        custom_settings = {"DOWNLOAD_HANDLERS": PLAYWRIGHT_DOWNLOAD_HANDLERS}
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)

@@ -17,6 +17,14 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
+#: Download handlers that send ``meta["playwright"]`` requests through the browser (and the rest
+#: through Scrapy's HTTP handler). Set only for crawls that render: the handler starts a
+#: Playwright driver process per scheme (~250 MB) even if no request ever renders.
+PLAYWRIGHT_DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+
 #: Resource types a price page never needs; aborting them is most of rendering's speed-up.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media", "imageset", "texttrack"})
 

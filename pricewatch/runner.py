@@ -27,7 +27,7 @@ from pricewatch.extract import Extraction
 from pricewatch.failures import classify_failure
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
 from pricewatch.platforms.base import ProductSpider
-from pricewatch.rendering import render_meta
+from pricewatch.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
 from pricewatch.shops import get_shop, load_shops, shop_for_url
 
 SETTINGS_MODULE = "pricewatch.settings"
@@ -85,6 +85,17 @@ def crawl_subprocess(
     return subprocess.run(cmd, env={**os.environ, **(env or {})}, check=False)
 
 
+def resolve_shop(
+    url: str,
+    shops: Mapping[str, type[ProductSpider]],
+    shop_name: str | None = None,
+    shop_hosts: Mapping[str, str] | None = None,
+) -> type[ProductSpider] | None:
+    """The shop whose rules read ``url``: named, by ``--base-url`` host, or by the URL itself."""
+    name = shop_name or (shop_hosts or {}).get(urlsplit(url).netloc)
+    return get_shop(name, dict(shops)) if name else shop_for_url(url, dict(shops))
+
+
 class ExtractSpider(scrapy.Spider):
     """Fetch given URLs through the crawl path and extract each with its shop's settings."""
 
@@ -109,8 +120,7 @@ class ExtractSpider(scrapy.Spider):
         self.shops = load_shops()
 
     def _shop_for(self, url: str) -> ProductSpider:
-        name = self.shop_name or self.shop_hosts.get(urlsplit(url).netloc)
-        shop_cls = get_shop(name, self.shops) if name else shop_for_url(url, self.shops)
+        shop_cls = resolve_shop(url, self.shops, self.shop_name, self.shop_hosts)
         shop = shop_cls() if shop_cls is not None else _AdhocShop()
         if self.currency:
             shop.currency = self.currency  # type: ignore[misc]
@@ -182,7 +192,14 @@ def run_extract(
     settings: Mapping[str, Any] | None = None,
 ) -> list[tuple[Extraction, str | None]]:
     """Extract ``urls`` concurrently; results in the order given, with the shop used."""
-    overrides = {"ITEM_PIPELINES": {}, "PRICEWATCH_PROGRESS_INTERVAL": 0, **(settings or {})}
+    overrides: dict[str, Any] = {"ITEM_PIPELINES": {}, "PRICEWATCH_PROGRESS_INTERVAL": 0}
+    shops = load_shops()
+    if render or any(
+        (s := resolve_shop(u, shops, shop, shop_hosts)) is not None and s.needs_browser()
+        for u in urls
+    ):
+        overrides["DOWNLOAD_HANDLERS"] = PLAYWRIGHT_DOWNLOAD_HANDLERS
+    overrides.update(settings or {})
     process = CrawlerProcess(project_settings(overrides))
     results: dict[int, tuple[Extraction, str | None]] = {}
 

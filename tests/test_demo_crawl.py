@@ -77,6 +77,8 @@ def test_crawl_two_rounds_tracks_changes(demo: DemoServer, db_url: str) -> None:
         first_runs = {r.spider: r for r in store.runs()}
         assert {first_runs[s].status for s in slugs} == {"finished"}
         assert all(first_runs[s].failures == 0 for s in slugs)
+        # Shops that do not render never start Playwright (no playwright/* stats at all).
+        assert not [k for s in slugs for k in first_runs[s].stats or {} if "playwright" in k]
 
     demo.set_round(2)
     started = datetime.now(UTC)

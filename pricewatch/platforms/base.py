@@ -46,6 +46,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -54,7 +55,7 @@ from pricewatch.extract import Extraction, extract_product
 from pricewatch.extract.page import SELECTOR_FIELDS
 from pricewatch.failures import classify_failure
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
-from pricewatch.rendering import render_meta
+from pricewatch.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
 
 GONE_STATUSES = frozenset({404, 410})
 
@@ -141,6 +142,18 @@ class ProductSpider(scrapy.Spider):
         self._revisited = False
 
     @classmethod
+    def needs_browser(cls) -> bool:
+        return bool(cls.render or cls.render_listings)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Rendering shops get scrapy-playwright as download handler; others never start it."""
+        super().update_settings(settings)
+        if cls.needs_browser():
+            handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), **PLAYWRIGHT_DOWNLOAD_HANDLERS}
+            settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.revisit_known_listings, signal=signals.spider_idle)
@@ -211,6 +224,7 @@ class ProductSpider(scrapy.Spider):
         if self.next_page:
             for url in self._links(response, self.next_page):
                 yield self.listing_request(url)
+        release_tree(response)
 
     def find_product_links(self, response: TextResponse) -> list[str]:
         if self.product_links:
@@ -264,7 +278,9 @@ class ProductSpider(scrapy.Spider):
             currency=self.currency,
         )
         item = item_from_extraction(extraction, shop=self.name, status=response.status)
-        return self.post_process_item(item, response)
+        processed = self.post_process_item(item, response)
+        release_tree(response)
+        return processed
 
     def post_process_item(self, item: ProductItem, response: TextResponse) -> ProductItem | None:
         """Shop hook: adjust ``item`` (or return ``None`` to drop it). Default: unchanged."""
@@ -317,6 +333,18 @@ class ProductSpider(scrapy.Spider):
         if getattr(self, "crawler", None) is not None:
             self.crawler.stats.inc_value(f"pricewatch/failures/{reason}")
         return [self.failure(url, reason, detail)]
+
+
+def release_tree(response: TextResponse) -> None:
+    """Let a parsed page be freed as soon as its response is dropped.
+
+    Scrapy's ``Selector`` keeps its response and the response caches its selector: a reference
+    cycle that holds every page and its lxml tree until a full garbage collection (40 MB more
+    peak memory over a 2,000-page crawl). ``response.css()`` keeps working afterwards.
+    """
+    selector = getattr(response, "_cached_selector", None)
+    if selector is not None:
+        selector.response = None
 
 
 def item_from_extraction(extraction: Extraction, *, shop: str, status: int = 200) -> ProductItem:
