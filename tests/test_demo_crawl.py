@@ -224,3 +224,43 @@ def test_long_crawls_show_progress(demo: DemoServer, tmp_path: Any) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "demo_lantian: " in result.stderr and " pages/s" in result.stderr
     assert result.stdout.startswith("demo_lantian: finished; 29 pages, 25 new prices")
+
+
+def test_demo_serve_keeps_the_shops_up_until_interrupted(tmp_path: Any) -> None:
+    """`pricewatch demo --serve` prints the shop URLs, serves them, switches rounds on SIGUSR1."""
+    import signal
+    import time
+    import urllib.request
+
+    port = _free_port_block()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pricewatch", "demo", "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        assert proc.stdout is not None
+        while not any(line.startswith("(pid ") for line in lines):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else "no output"
+            lines.append(line)
+        assert any(f"http://127.0.0.1:{port + 1}/" in line for line in lines)
+        url = f"http://127.0.0.1:{port + 1}/item/LT-1020.html"  # removed in round 2
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+        proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        status = 200
+        while status == 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            try:
+                urllib.request.urlopen(url, timeout=10).close()
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+        assert status == 404
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0
