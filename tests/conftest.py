@@ -73,3 +73,21 @@ def store(db_url: str) -> Iterator[Store]:
 
     with Store.from_url(db_url) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of the Chromium executable; skips (fails under CI=true) when it is missing."""
+    path = os.environ.get("PRICEWATCH_CHROMIUM") or _default_chromium()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        message = f"Chromium not found at {path} (set PRICEWATCH_CHROMIUM)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message} (CI=true: the browser tests must run)", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+def _default_chromium() -> str:
+    from pricewatch.config import default_chromium
+
+    return default_chromium()

@@ -106,7 +106,7 @@ def test_crawl_two_rounds_tracks_changes(demo: DemoServer, db_url: str) -> None:
 
 
 @pytest.mark.browser
-def test_extract_reads_all_three_demo_shops(demo: DemoServer, tmp_path: Any) -> None:
+def test_extract_reads_all_three_demo_shops(demo: DemoServer, tmp_path: Any, chromium: str) -> None:
     """`pricewatch extract --json` gives every demo product's price, in the order given."""
     urls: list[str] = []
     wanted: list[dict[str, Any]] = []
@@ -168,7 +168,7 @@ def _free_port_block(size: int = 3) -> int:
 
 
 @pytest.mark.browser
-def test_demo_command_end_to_end(tmp_path: Any) -> None:
+def test_demo_command_end_to_end(tmp_path: Any, chromium: str) -> None:
     """`pricewatch demo` serves, crawls twice and prints the changes and the gone product."""
     port = _free_port_block()
     result = pricewatch("demo", "--port", str(port), db_url=f"sqlite:///{tmp_path}/demo.db")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import signal
 import subprocess
@@ -35,15 +34,6 @@ SCHEMA_AVAILABILITY = {
     "https://schema.org/PreOrder": "preorder",
 }
 CHINESE_STOCK = {"有货": "in_stock", "缺货": "out_of_stock", "预售": "preorder"}
-CHROMIUM = os.environ.get("PRICEWATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -442,10 +432,11 @@ def test_command_line_serves_until_interrupted() -> None:
 
 
 @pytest.mark.browser
-def test_yunshang_price_appears_after_javascript(demo: DemoServer) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_yunshang_price_appears_after_javascript(demo: DemoServer, chromium: str) -> None:
+    from playwright import sync_api
+
+    from pricewatch.settings import PLAYWRIGHT_LAUNCH_OPTIONS
+
     shop = demo.shop(YUNSHANG)
     # A product over ¥1,000 (thousands separator) whose stock changes in round 2.
     moved = {p for p, d in changes(YUNSHANG).items() if "availability" in d}
@@ -455,7 +446,9 @@ def test_yunshang_price_appears_after_javascript(demo: DemoServer) -> None:
     assert "¥" not in raw and row["price"] not in raw
 
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=chromium, headless=True, args=PLAYWRIGHT_LAUNCH_OPTIONS["args"]
+        )
         try:
             page = browser.new_page()
             page.goto(url)

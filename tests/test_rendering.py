@@ -33,7 +33,6 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from pricewatch.config import default_chromium
 from pricewatch.demo import DemoServer, expected
 from pricewatch.middlewares.pagepool import PagePoolMiddleware
 from pricewatch.rendering import (
@@ -171,18 +170,6 @@ def test_page_pool_bounds_rendered_requests_in_flight() -> None:
 
 
 # ------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of the Chromium executable; skips (fails under CI=true) when it is missing."""
-    path = os.environ.get("PRICEWATCH_CHROMIUM") or default_chromium()
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        message = f"Chromium not found at {path} (set PRICEWATCH_CHROMIUM)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} (CI=true: the browser tests must run)", pytrace=False)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="module")
