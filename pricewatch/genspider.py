@@ -18,6 +18,7 @@ from scrapy.http import HtmlResponse
 
 from pricewatch.errors import PricewatchError
 from pricewatch.extract import extract_product
+from pricewatch.extract.money import ISO_CURRENCIES
 
 PLATFORM_BASES = {
     "structured": "StructuredDataSpider",
@@ -65,7 +66,7 @@ def generate(
         raise PricewatchError(f"{url!r} is not an http(s) URL")
     if platform not in PLATFORM_BASES:
         raise PricewatchError(f"unknown platform {platform!r}: {sorted(PLATFORM_BASES)}")
-    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+    if currency is not None and currency not in ISO_CURRENCIES:
         raise PricewatchError(f"currency {currency!r} is not an ISO 4217 code such as 'CNY'")
     paths = {
         "shop": root / "pricewatch" / "spiders" / "shops" / f"{slug}.py",

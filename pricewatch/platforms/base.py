@@ -52,6 +52,7 @@ from twisted.python.failure import Failure
 
 from pricewatch.errors import ShopDefinitionError
 from pricewatch.extract import Extraction, extract_product
+from pricewatch.extract.money import ISO_CURRENCIES
 from pricewatch.extract.page import SELECTOR_FIELDS
 from pricewatch.failures import classify_failure
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
@@ -92,9 +93,9 @@ class ProductSpider(scrapy.Spider):
         where = f"shop {getattr(cls, 'name', None) or cls.__name__} ({cls.__module__})"
         if not getattr(cls, "name", None):
             raise ShopDefinitionError(f"{where}: missing required attribute 'name'")
-        if not getattr(cls, "start_urls", None) and not cls.sitemap_urls:
+        if not cls.start_urls and not cls.sitemap_urls:
             raise ShopDefinitionError(f"{where}: needs 'start_urls' or 'sitemap_urls'")
-        for url in [*getattr(cls, "start_urls", []), *cls.sitemap_urls]:
+        for url in [*cls.start_urls, *cls.sitemap_urls]:
             if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
                 raise ShopDefinitionError(f"{where}: start URL {url!r} is not an http(s) URL")
         if (
@@ -119,7 +120,7 @@ class ProductSpider(scrapy.Spider):
                 raise ShopDefinitionError(
                     f"{where}: product_url_pattern is not a valid regex: {exc}"
                 ) from exc
-        if cls.currency is not None and not re.fullmatch(r"[A-Z]{3}", cls.currency):
+        if cls.currency is not None and cls.currency not in ISO_CURRENCIES:
             raise ShopDefinitionError(
                 f"{where}: currency {cls.currency!r} is not an ISO 4217 code such as 'CNY'"
             )
