@@ -304,6 +304,7 @@ def genspider(slug: str, url: str, platform: str, currency: str | None, force: b
     """Write a shop file, its offline test and a fixture page for SLUG at URL."""
     from pricewatch.genspider import generate
 
+    currency = currency.upper() if currency else None
     for path in generate(slug, url, platform=platform, currency=currency, force=force):
         click.echo(f"wrote {path}")
 
