@@ -8,7 +8,9 @@ goes to the configured database (``PRICEWATCH_DB_URL``, default SQLite ``var/pri
 
 from __future__ import annotations
 
-import time
+import os
+import signal
+import threading
 from datetime import UTC, datetime
 
 import click
@@ -42,20 +44,21 @@ def serve_forever(port: int) -> None:
     click.echo(f"  pricewatch extract --json {server.shops[0].url}products/... ")
     click.echo("  pricewatch prices")
     click.echo("switch the shops to their second round (changed prices) with: kill -USR1 <pid>")
-    import os
-    import signal
 
     def next_round(*_: object) -> None:
         server.set_round(2 if server.round == 1 else 1)
         click.echo(f"demo shops now serve round {server.round}")
 
+    stop = threading.Event()
     signal.signal(signal.SIGUSR1, next_round)
+    # Installed explicitly: a process started in the background by a shell inherits an ignored
+    # SIGINT, and Python then never raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"(pid {os.getpid()})")
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        while not stop.wait(1.0):
+            pass
     finally:
         server.stop()
 
