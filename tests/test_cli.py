@@ -46,82 +46,42 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+def acme(path: str, title: str, price: str, at: datetime, **fields: object) -> ProductItem:
+    return ProductItem(
+        url=f"https://acme.example{path}",
+        shop="acme",
+        title=title,
+        price=Decimal(price),
+        currency="CNY",
+        extracted_by="json-ld",
+        fetched_at=at,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def seed(url: str) -> datetime:
     """Two crawls of one shop: a price cut, a stock change, a product gone."""
     t0 = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    t1 = t0 + timedelta(days=1)
+    crawls = [
+        [
+            acme("/p/1", "保温杯", "99.00", t0, sku="CUP-1", availability="in_stock"),
+            acme("/p/2", "Kettle", "259.00", t0, sku="KET-2", availability="in_stock"),
+            acme("/p/3", "Lamp", "59.00", t0, availability="in_stock"),
+        ],
+        [
+            acme("/p/1", "保温杯", "89.00", t1, sku="CUP-1", availability="in_stock"),
+            acme("/p/2", "Kettle", "259.00", t1, sku="KET-2", availability="out_of_stock"),
+            ListingGone(
+                url="https://acme.example/p/3", shop="acme", http_status=404, fetched_at=t1
+            ),
+        ],
+    ]
     with Store.from_url(url) as store:
-        run = store.start_run("acme")
-        store.store_batch(
-            run,
-            [
-                ProductItem(
-                    url="https://acme.example/p/1",
-                    shop="acme",
-                    title="保温杯",
-                    price=Decimal("99.00"),
-                    currency="CNY",
-                    sku="CUP-1",
-                    availability="in_stock",
-                    extracted_by="json-ld",
-                    fetched_at=t0,
-                ),
-                ProductItem(
-                    url="https://acme.example/p/2",
-                    shop="acme",
-                    title="Kettle",
-                    price=Decimal("259.00"),
-                    currency="CNY",
-                    sku="KET-2",
-                    availability="in_stock",
-                    extracted_by="json-ld",
-                    fetched_at=t0,
-                ),
-                ProductItem(
-                    url="https://acme.example/p/3",
-                    shop="acme",
-                    title="Lamp",
-                    price=Decimal("59.00"),
-                    currency="CNY",
-                    availability="in_stock",
-                    extracted_by="json-ld",
-                    fetched_at=t0,
-                ),
-            ],
-        )
-        store.finish_run(run, status="finished", stats={})
-        t1 = t0 + timedelta(days=1)
-        run = store.start_run("acme")
-        store.store_batch(
-            run,
-            [
-                ProductItem(
-                    url="https://acme.example/p/1",
-                    shop="acme",
-                    title="保温杯",
-                    price=Decimal("89.00"),
-                    currency="CNY",
-                    sku="CUP-1",
-                    availability="in_stock",
-                    extracted_by="json-ld",
-                    fetched_at=t1,
-                ),
-                ProductItem(
-                    url="https://acme.example/p/2",
-                    shop="acme",
-                    title="Kettle",
-                    price=Decimal("259.00"),
-                    currency="CNY",
-                    sku="KET-2",
-                    availability="out_of_stock",
-                    extracted_by="json-ld",
-                    fetched_at=t1,
-                ),
-                ListingGone(
-                    url="https://acme.example/p/3", shop="acme", http_status=404, fetched_at=t1
-                ),
-            ],
-        )
-        store.finish_run(run, status="finished", stats={})
+        for items in crawls:
+            run = store.start_run("acme")
+            store.store_batch(run, items)
+            store.finish_run(run, status="finished", stats={})
     return t0
 
 
