@@ -75,25 +75,23 @@ def crawl_subprocess(
     shop_names: Iterable[str],
     *,
     base_urls: Mapping[str, str] | None = None,
-    env: Mapping[str, str] | None = None,
-    extra_args: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[bytes]:
     """``pricewatch crawl SHOP...`` in a child process (a fresh reactor, a contained browser)."""
-    cmd = [sys.executable, "-m", "pricewatch", "crawl", *shop_names, *extra_args]
+    cmd = [sys.executable, "-m", "pricewatch", "crawl", *shop_names]
     for shop, url in (base_urls or {}).items():
         cmd += ["--base-url", f"{shop}={url}"]
-    return subprocess.run(cmd, env={**os.environ, **(env or {})}, check=False)
+    return subprocess.run(cmd, check=False)
 
 
 def resolve_shop(
     url: str,
-    shops: Mapping[str, type[ProductSpider]],
+    shops: dict[str, type[ProductSpider]],
     shop_name: str | None = None,
     shop_hosts: Mapping[str, str] | None = None,
 ) -> type[ProductSpider] | None:
     """The shop whose rules read ``url``: named, by ``--base-url`` host, or by the URL itself."""
     name = shop_name or (shop_hosts or {}).get(urlsplit(url).netloc)
-    return get_shop(name, dict(shops)) if name else shop_for_url(url, dict(shops))
+    return get_shop(name, shops) if name else shop_for_url(url, shops)
 
 
 class ExtractSpider(scrapy.Spider):
@@ -108,6 +106,7 @@ class ExtractSpider(scrapy.Spider):
         currency: str | None = None,
         shop: str | None = None,
         shop_hosts: Mapping[str, str] | None = None,
+        shops: dict[str, type[ProductSpider]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -117,7 +116,7 @@ class ExtractSpider(scrapy.Spider):
         self.urls = list(urls)
         self.force_render = render
         self.currency = currency
-        self.shops = load_shops()
+        self.shops = load_shops() if shops is None else shops
 
     def _shop_for(self, url: str) -> ProductSpider:
         shop_cls = resolve_shop(url, self.shops, self.shop_name, self.shop_hosts)
@@ -209,7 +208,13 @@ def run_extract(
     crawler = process.create_crawler(ExtractSpider)
     crawler.signals.connect(collect, signal=signals.item_scraped)
     process.crawl(
-        crawler, urls=urls, render=render, currency=currency, shop=shop, shop_hosts=shop_hosts
+        crawler,
+        urls=urls,
+        render=render,
+        currency=currency,
+        shop=shop,
+        shop_hosts=shop_hosts,
+        shops=shops,
     )
     process.start()
     return [

@@ -30,7 +30,6 @@ class PagePoolMiddleware:
         self.stats = stats
         self._idle: list[Any] = []
         self._slots: asyncio.Semaphore | None = None
-        self.reused = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PagePoolMiddleware:
@@ -58,7 +57,6 @@ class PagePoolMiddleware:
             page = self._idle.pop()
             if not page.is_closed():
                 request.meta["playwright_page"] = page
-                self.reused += 1
                 if self.stats is not None:
                     self.stats.inc_value("pricewatch/render/pages_reused")
                 break
