@@ -21,9 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,8 +40,6 @@ from mockserver import (
 )
 
 from pricewatch.db.store import FailureInfo, RunInfo, Store
-from pricewatch.errors import ShopDefinitionError
-from pricewatch.shops import load_shops
 
 SHOP = "demo_hongxing"
 CRAWL_TIMEOUT_S = 60
@@ -447,78 +443,8 @@ def test_price_jump_above_90_percent_is_stored_as_suspect(sqlite_url: str) -> No
 
 # ---------------------------------------------------------------------------- 10. bad shops
 
-SHOP_HEADER = "from pricewatch.platforms import StructuredDataSpider\n\n\n"
-
-
-def shop_source(body: str) -> str:
-    """A shop module: ``BadSpider`` with ``product_url_pattern`` and ``body``'s attributes."""
-    body = 'product_url_pattern = r"/p/"\n' + body
-    return SHOP_HEADER + "class BadSpider(StructuredDataSpider):\n" + textwrap.indent(body, "    ")
-
-
-def write_shop_package(root: Path, source: str) -> tuple[str, str]:
-    """A package ``badshops_<random>`` holding ``bad.py``; returns (package, file path)."""
-    package = f"badshops_{uuid.uuid4().hex[:10]}"
-    (root / package).mkdir()
-    (root / package / "__init__.py").write_text("")
-    (root / package / "bad.py").write_text(source)
-    return package, f"{package}/bad.py"
-
-
-@pytest.mark.parametrize(
-    ("source", "problem"),
-    [
-        pytest.param(
-            shop_source('name = "bad"\nstart_urls = []\n'),
-            "needs 'start_urls' or 'sitemap_urls'",
-            id="empty-start_urls",
-        ),
-        pytest.param(
-            shop_source('name = "bad"\n'),
-            "needs 'start_urls' or 'sitemap_urls'",
-            id="missing-start_urls",
-        ),
-        pytest.param(
-            shop_source('name = "bad"\nstart_urls = ["https://shop.example/"\n'),
-            "cannot load: SyntaxError",
-            id="syntax-error",
-        ),
-        pytest.param(
-            shop_source(
-                'name = "bad"\nstart_urls = ["https://shop.example/"]\n'
-                'selectors = {"pricee": ".price"}\n'
-            ),
-            "unknown selector field(s) ['pricee']",
-            id="unknown-selector",
-        ),
-        pytest.param(
-            shop_source(
-                'name = "bad"\nstart_urls = ["https://shop.example/"]\ncurrency = "yuan"\n'
-            ),
-            "currency 'yuan' is not an ISO 4217 code",
-            id="bad-currency",
-        ),
-    ],
-)
-def test_malformed_shop_file_is_named_in_the_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, problem: str
-) -> None:
-    """A malformed shop file raises ShopDefinitionError naming the file and the problem."""
-    package, path = write_shop_package(tmp_path, source)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ShopDefinitionError) as raised:
-        load_shops(package=package)
-    message = str(raised.value)
-    assert path in message
-    assert problem in message
-
-
-def test_wellformed_shop_file_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same package layout with a correct shop file loads it (the control case)."""
-    source = shop_source('name = "good"\nstart_urls = ["https://shop.example/"]\n')
-    package, _ = write_shop_package(tmp_path, source)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert list(load_shops(package=package)) == ["good"]
+# Malformed shop files (each problem named with its file) are tested on load_shops in
+# tests/test_shops.py; here, the crawl command itself.
 
 
 def test_crawl_of_unknown_shop_is_one_error_line(sqlite_url: str) -> None:

@@ -68,6 +68,15 @@ BAD_SHOPS = {
         """,
         "needs 'start_urls' or 'sitemap_urls'",
     ),
+    "empty_start": (
+        """
+        from pricewatch.platforms import StructuredDataSpider
+        class EmptyStart(StructuredDataSpider):
+            name = "empty_start"
+            start_urls = []
+        """,
+        "needs 'start_urls' or 'sitemap_urls'",
+    ),
     "bad_selector": (
         """
         from pricewatch.platforms import StructuredDataSpider
