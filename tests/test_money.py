@@ -1,4 +1,4 @@
-"""Tests for pricewatch.extract.money: price strings, currencies, plain amounts, minor units.
+"""Tests for pricewatch.money: price strings, currencies, plain amounts, minor units.
 
 Two tables drive ``parse_price``: all 1,185 examples of price-parser's own test suite
 (``tests/fixtures/price-strings``) and our table of Chinese shop strings and other cases we
@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from pricewatch.extract import money
-from pricewatch.extract.money import (
+from pricewatch.money import (
     Money,
     currency_exponent,
     from_minor_units,
@@ -25,6 +24,7 @@ from pricewatch.extract.money import (
     parse_price,
     to_minor_units,
 )
+from pricewatch.money import currencies as money
 
 FIXTURE = Path(__file__).parent / "fixtures" / "price-strings" / "price_strings.json"
 EXAMPLES: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))

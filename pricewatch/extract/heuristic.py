@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from pricewatch.extract.money import Money, parse_price
+from pricewatch.money import Money, parse_price
 
 _CANDIDATES = (
     "//*[not(self::script or self::style or self::option or self::title)]"
