@@ -9,7 +9,7 @@ with the same settings and the same number of open pages (``--concurrency``, i.e
               opens and closes a page for every request.
 ``reused``    the project's settings: the pool hands finished pages to the next request.
 
-Requests carry :func:`pricewatch.rendering.render_meta` (wait for ``.price``, images/fonts
+Requests carry :func:`pricewatch.crawl.rendering.render_meta` (wait for ``.price``, images/fonts
 aborted), exactly as shop spiders send them; nothing is stored (``ITEM_PIPELINES = {}``).
 Each worker first renders one warm-up page (browser launch, first context), then times the
 ``-n`` pages from the moment they are requested to the last response. Every page must show its
@@ -59,6 +59,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from _procfs import descendant_pids, process_table
 
 VARIANTS = ("new_page", "reused")
 POOL = "pricewatch.middlewares.pagepool.PagePoolMiddleware"
@@ -166,28 +168,13 @@ def tree_cpu_seconds(root: int) -> float | None:
     """
     try:
         tick = os.sysconf("SC_CLK_TCK")
-        parent: dict[int, int] = {}
-        used: dict[int, int] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            # After "(comm)": state ppid ... utime(12) stime(13) cutime(14) cstime(15)
-            parent[int(entry)] = int(fields[1])
-            used[int(entry)] = sum(int(x) for x in fields[11:15])
+        table = process_table()
+        tree = (root, *descendant_pids(root, table))
+        # After "(comm)": state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+        ticks = sum(int(x) for pid in tree if pid in table for x in table[pid][11:15])
     except (OSError, ValueError, IndexError):
         return None
-    tree, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        kids = [p for p, pp in parent.items() if pp == pid and p not in tree]
-        tree.update(kids)
-        frontier.extend(kids)
-    return sum(used.get(p, 0) for p in tree) / tick
+    return ticks / tick
 
 
 def run_worker(
@@ -201,8 +188,8 @@ def run_worker(
     from twisted.python.failure import Failure
 
     from pricewatch import settings as project
-    from pricewatch.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
-    from pricewatch.runner import project_settings
+    from pricewatch.crawl.process import project_settings
+    from pricewatch.crawl.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
 
     overrides: dict[str, Any] = {
         "ITEM_PIPELINES": {},

@@ -50,7 +50,7 @@ from sqlalchemy.engine import make_url
 from pricewatch.db.engine import normalize_url
 from pricewatch.db.models import Base, PriceObservation
 from pricewatch.db.store import Store
-from pricewatch.items import ProductItem
+from pricewatch.records import PriceRecord
 
 SEED = 20240601
 START = datetime(2024, 6, 1, 3, 0, tzinfo=UTC)
@@ -111,8 +111,8 @@ def change_prices(listings: list[Listing], share: float, rng: random.Random) -> 
     return len(changed)
 
 
-def item(listing: Listing, fetched_at: datetime) -> ProductItem:
-    return ProductItem(
+def item(listing: Listing, fetched_at: datetime) -> PriceRecord:
+    return PriceRecord(
         url=listing.url,
         shop=listing.shop,
         title=listing.title,
@@ -125,7 +125,6 @@ def item(listing: Listing, fetched_at: datetime) -> ProductItem:
         image=listing.image,
         extracted_by="json-ld",
         confidence="high",
-        offers_count=1,
         fetched_at=fetched_at,
     )
 

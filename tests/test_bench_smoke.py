@@ -7,7 +7,7 @@ benchmark that measures a broken crawl is worthless.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import random
 import re
 import subprocess
@@ -32,13 +32,10 @@ def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
+def _import(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """A module of ``bench/``, imported the way its scripts import each other."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    return importlib.import_module(name)
 
 
 def test_crawl_throughput_runs_both_variants_and_checks_them() -> None:
@@ -66,11 +63,12 @@ def test_storage_size_runs_and_checks_the_stored_series() -> None:
     assert "one row per crawl (3 rows per listing)" in proc.stdout
 
 
-def test_crawl_checks_reject_wrong_prices(tmp_path: Path) -> None:
-    bench = _load("crawl_throughput")
-    catalog = bench.make_catalog(3)
+def test_crawl_checks_reject_wrong_prices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shop = _import("throughput.shop", monkeypatch)
+    checks = _import("throughput.checks", monkeypatch)
+    catalog = shop.make_catalog(3)
     port = 8000
-    urls = bench.product_urls(port, 3)
+    urls = shop.product_urls(port, 3)
     stats: dict[str, Any] = {
         "downloader/response_status_count/200": 3,
         "item_scraped_count": 3,
@@ -79,25 +77,25 @@ def test_crawl_checks_reject_wrong_prices(tmp_path: Path) -> None:
     }
     result = {"responses": 3, "elapsed_s": 1.0, "stats": stats}
     scraped = [[u, p.title, p.price_text] for u, p in zip(urls, catalog, strict=True)]
-    bench.check_bare({**result, "scraped": scraped}, catalog, port)
+    checks.check_bare({**result, "scraped": scraped}, catalog, port)
     scraped[1][2] = "¥0.01"
-    with pytest.raises(bench.BenchFailure, match=re.escape(urls[1])):
-        bench.check_bare({**result, "scraped": scraped}, catalog, port)
+    with pytest.raises(checks.BenchFailure, match=re.escape(urls[1])):
+        checks.check_bare({**result, "scraped": scraped}, catalog, port)
 
     from pricewatch.db.store import Store
-    from pricewatch.items import ProductItem
+    from pricewatch.records import PriceRecord
 
     db_url = f"sqlite:///{tmp_path / 'bench.db'}"
     with Store.from_url(db_url) as store:
-        run_id = store.start_run(bench.SHOP)
+        run_id = store.start_run(shop.SHOP)
         items = [
-            ProductItem(
+            PriceRecord(
                 url=u,
-                shop=bench.SHOP,
+                shop=shop.SHOP,
                 title=p.title,
                 sku=p.sku,
                 price=p.price if i != 2 else p.price + 1,
-                currency=bench.CURRENCY,
+                currency=shop.CURRENCY,
                 availability=p.availability,
                 fetched_at=datetime.now(UTC),
             )
@@ -105,12 +103,14 @@ def test_crawl_checks_reject_wrong_prices(tmp_path: Path) -> None:
         ]
         store.store_batch(run_id, items)
         store.finish_run(run_id, status="finished", stats={})
-    with pytest.raises(bench.BenchFailure, match=re.escape(urls[2])):
-        bench.check_full(result, catalog, port, db_url)
+    with pytest.raises(checks.BenchFailure, match=re.escape(urls[2])):
+        checks.check_full(result, catalog, port, db_url)
 
 
-def test_storage_check_rejects_a_lost_price_change(tmp_path: Path) -> None:
-    storage = _load("storage_size")
+def test_storage_check_rejects_a_lost_price_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = _import("storage_size", monkeypatch)
     from pricewatch.db.store import Store
 
     listings = storage.make_listings(8, 2, random.Random(1))
