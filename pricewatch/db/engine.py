@@ -21,7 +21,6 @@ the migrations still produce exactly the models' schema).
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -37,7 +36,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from pricewatch.config import ConfigError
+from pricewatch.config import ConfigError, get_config
 
 ENV_VAR = "PRICEWATCH_DB_URL"
 DEFAULT_URL = "sqlite:///var/pricewatch.db"
@@ -67,11 +66,11 @@ class SchemaError(RuntimeError):
 
 
 def database_url() -> str:
-    """The configured database URL: ``$PRICEWATCH_DB_URL`` or ``sqlite:///var/pricewatch.db``.
+    """The configured database URL (``get_config().db_url``) or ``sqlite:///var/pricewatch.db``.
 
     The default is relative to the current directory; :func:`make_engine` creates ``var/``.
     """
-    return os.environ.get(ENV_VAR) or DEFAULT_URL
+    return get_config().db_url or DEFAULT_URL
 
 
 def normalize_url(url: str | URL) -> URL:
