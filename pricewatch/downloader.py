@@ -3,8 +3,14 @@
 In Scrapy 2.19 under the asyncio reactor, ``Downloader._process_queue`` schedules each queued
 download as a task and only the task marks the request as transferring. The loop checks the free
 transfer slots before any task has run, so it starts every queued request of a shop at once and
-the per-shop limit never holds. Here the request is marked transferring before its task is
-scheduled (``Downloader._download`` adds it again, which a set ignores, and removes it when done).
+the per-shop limit never holds (``scrapy/core/downloader/__init__.py``: the loop at l. 300-303
+tests ``slot.free_transfer_slots()``, ``_schedule_coro`` creates a task, and only ``_download``
+adds to ``slot.transferring``, at l. 315). Here the request is marked transferring before its
+task is scheduled (``Downloader._download`` adds it again, which a set ignores, and removes it
+when done); the rest of ``_process_queue`` is Scrapy's, line for line.
+
+tests/test_downloader.py fails when Scrapy fixes this (then drop this module and the
+``DOWNLOADER`` setting) or changes the method copied here.
 """
 
 from __future__ import annotations

@@ -3,8 +3,14 @@
 Scrapy 2.19's ``RobotsTxtMiddleware`` makes every request that arrives while a shop's
 robots.txt is downloading await one shared Deferred; the first awaiter consumes its result and
 every later one receives ``None``, i.e. "allow everything". A crawl that starts several requests
-at once therefore fetched disallowed pages. Here each waiter gets its own Deferred, fed from the
+at once therefore fetched disallowed pages. (``scrapy/downloadermiddlewares/robotstxt.py``:
+``robot_parser`` parks a Deferred in ``self._parsers[netloc]`` at l. 91 and awaits it with
+``maybe_deferred_to_future`` at l. 115, whose ``Deferred.asFuture`` callback returns ``None``;
+``_parse_robots`` fires it once, l. 132.) Here each waiter gets its own Deferred, fed from the
 shared one, so all of them see the parsed rules.
+
+tests/test_middlewares_robots.py fails when Scrapy fixes this (then drop this module and its
+``DOWNLOADER_MIDDLEWARES`` entries) or changes what this relies on.
 """
 
 from __future__ import annotations
