@@ -1,58 +1,38 @@
-"""Items that spiders yield and pipelines store.
+"""Scrapy items: what spiders yield, before the validate pipeline turns them into records.
 
 Scrapy accepts dataclass items (through itemadapter), so pipelines and tests work with plain,
-typed objects. Money is ``Decimal`` plus an ISO 4217 code here; the database layer turns it
-into integer minor units.
+typed objects. A product page's item is its :class:`~pricewatch.extract.Extraction` (what the
+page says, the same value ``pricewatch extract`` prints) plus crawl metadata. Items stay at the
+crawl's edge: :mod:`pricewatch.pipelines.validate` converts them into
+:mod:`pricewatch.records`, the only thing storage takes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Literal
+from datetime import datetime
 
-Availability = Literal["in_stock", "out_of_stock", "preorder", "unknown"]
-AVAILABILITY_VALUES: tuple[Availability, ...] = ("in_stock", "out_of_stock", "preorder", "unknown")
-
-
-def utcnow() -> datetime:
-    """Timezone-aware current UTC time (storage never holds naive datetimes)."""
-    return datetime.now(UTC)
+from pricewatch.extract.page import Extraction
+from pricewatch.records import utcnow
 
 
 @dataclass
 class ProductItem:
     """One competitor product page as seen at ``fetched_at``.
 
-    ``price`` is ``None`` only on items that pipelines turn into recorded failures: a stored
-    observation always has a positive price and a currency.
+    ``extraction.error`` is set when the page gave nothing storable; the validate pipeline
+    records such items as failures, so a stored observation always has a positive price and a
+    currency. Shops adjust items in ``post_process_item`` through ``item.extraction``.
     """
 
-    url: str
+    extraction: Extraction
     shop: str
-    title: str | None = None
-    price: Decimal | None = None
-    currency: str | None = None
-    list_price: Decimal | None = None
-    availability: Availability = "unknown"
-    sku: str | None = None
-    gtin: str | None = None
-    mpn: str | None = None
-    brand: str | None = None
-    image: str | None = None
-    #: Which source won: json-ld, microdata, rdfa, opengraph, meta, shopify, woocommerce,
-    #: selectors or heuristic.
-    extracted_by: str | None = None
-    #: "high" for structured data / platform APIs / shop selectors, "low" for the heuristic.
-    confidence: str = "high"
-    #: The offer chosen when the page has several (variant id, SKU or "lowest of N").
-    offer_note: str | None = None
-    offers_count: int = 0
     fetched_at: datetime = field(default_factory=utcnow)
     http_status: int = 200
-    #: Why nothing could be extracted (set together with ``price=None``).
-    error: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.extraction.url
 
 
 @dataclass

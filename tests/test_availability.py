@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pricewatch.extract.availability import availability_from_text, normalize_availability
-from pricewatch.items import AVAILABILITY_VALUES
+from pricewatch.records import AVAILABILITY_VALUES
 
 STRUCTURED_CASES = [
     # schema.org values in every spelling shops use.

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from pricewatch.cli.main import cli, parse_settings, parse_since
-from pricewatch.config import ConfigError, env_settings
+from pricewatch.config import ConfigError, load_config
 from pricewatch.db.store import Store
 from pricewatch.errors import PricewatchError
 from pricewatch.genspider import generate
-from pricewatch.items import ListingGone, ProductItem
+from pricewatch.records import GoneRecord, PriceRecord
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -46,8 +46,8 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def acme(path: str, title: str, price: str, at: datetime, **fields: object) -> ProductItem:
-    return ProductItem(
+def acme(path: str, title: str, price: str, at: datetime, **fields: object) -> PriceRecord:
+    return PriceRecord(
         url=f"https://acme.example{path}",
         shop="acme",
         title=title,
@@ -72,9 +72,7 @@ def seed(url: str) -> datetime:
         [
             acme("/p/1", "保温杯", "89.00", t1, sku="CUP-1", availability="in_stock"),
             acme("/p/2", "Kettle", "259.00", t1, sku="KET-2", availability="out_of_stock"),
-            ListingGone(
-                url="https://acme.example/p/3", shop="acme", http_status=404, fetched_at=t1
-            ),
+            GoneRecord(url="https://acme.example/p/3", shop="acme", http_status=404, fetched_at=t1),
         ],
     ]
     with Store.from_url(url) as store:
@@ -168,14 +166,12 @@ def test_parse_helpers() -> None:
 
 
 def test_env_settings_are_validated() -> None:
-    assert env_settings({"PRICEWATCH_USER_AGENT": "acme-bot/1", "PRICEWATCH_OBEY_ROBOTS": "0"}) == {
-        "USER_AGENT": "acme-bot/1",
-        "ROBOTSTXT_OBEY": False,
-    }
+    config = load_config({"PRICEWATCH_USER_AGENT": "acme-bot/1", "PRICEWATCH_OBEY_ROBOTS": "0"})
+    assert config.scrapy_settings() == {"USER_AGENT": "acme-bot/1", "ROBOTSTXT_OBEY": False}
     with pytest.raises(ConfigError, match="PRICEWATCH_OBEY_ROBOTS='maybe'"):
-        env_settings({"PRICEWATCH_OBEY_ROBOTS": "maybe"})
+        load_config({"PRICEWATCH_OBEY_ROBOTS": "maybe"})
     with pytest.raises(ConfigError, match="PRICEWATCH_LOG_LEVEL"):
-        env_settings({"PRICEWATCH_LOG_LEVEL": "LOUD"})
+        load_config({"PRICEWATCH_LOG_LEVEL": "LOUD"})
 
 
 GEN_PAGE = """<html><head><meta charset="gbk"><title>电饭煲 - 示例商城</title></head>

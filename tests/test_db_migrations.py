@@ -14,6 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from pricewatch.db.engine import (
     DEFAULT_URL,
@@ -109,6 +110,44 @@ def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
     assert not TABLES & set(inspect(engine).get_table_names())
     assert ensure_schema(engine) is True
     assert set(inspect(engine).get_table_names()) >= TABLES
+
+
+def test_0002_makes_a_zero_price_impossible_and_keeps_the_history(engine: Engine) -> None:
+    # A database at 0001 with a listing, one real observation and a 0 row (never written by
+    # pricewatch, but the old CHECK allowed it).
+    run_alembic(engine, command.upgrade, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO shop (id, slug) VALUES (1, 'acme')"))
+        conn.execute(text("INSERT INTO listing (id, shop_id, url) VALUES (1, 1, 'https://a/1')"))
+        conn.execute(text("INSERT INTO crawl_run (id, spider) VALUES (1, 'acme')"))
+        for id_, price in ((1, 1000), (2, 0)):
+            conn.execute(
+                text(
+                    "INSERT INTO price_observation (id, listing_id, price_minor, currency, "
+                    "first_seen, last_seen, run_id) VALUES (:id, 1, :p, 'EUR', :t, :t, 1)"
+                ),
+                {"id": id_, "p": price, "t": "2026-11-30 08:00:00"},
+            )
+        conn.execute(text("INSERT INTO crawl_failure (run_id, url, reason) VALUES (1, 'u', 'x')"))
+    run_alembic(engine, command.upgrade, "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, price_minor FROM price_observation")).all() == [
+            (1, 1000)
+        ]
+        # Rebuilding crawl_run (its status CHECK) must not cascade into its failures.
+        assert conn.execute(text("SELECT count(*) FROM crawl_failure")).scalar() == 1
+    for statement in (
+        "INSERT INTO price_observation (listing_id, price_minor, currency, first_seen, "
+        "last_seen) VALUES (1, 0, 'EUR', '2026-12-01', '2026-12-01')",
+        "UPDATE crawl_run SET status = 'bogus'",
+    ):
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE crawl_run SET status = 'timed_out', exit_code = -15"))
+    run_alembic(engine, command.downgrade, "0001")  # timed_out becomes failed
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT status FROM crawl_run")).scalar() == "failed"
 
 
 def test_upgrade_command(db_url: str) -> None:

@@ -19,10 +19,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from pricewatch.crawl.supervision import open_run, reap_stale_runs
 from pricewatch.db import Store
 from pricewatch.db.models import CrawlRun, Listing, PriceObservation, Shop
 from pricewatch.db.store import is_suspect, json_safe
-from pricewatch.items import ListingGone, ProductItem
+from pricewatch.records import GoneRecord, PriceRecord
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -34,27 +35,27 @@ def at(hours: float) -> datetime:
 
 
 def product(
-    price: str | None = "10.00",
+    price: str = "10.00",
     hours: float = 0,
     *,
     url: str = URL,
     shop: str = "acme",
-    currency: str | None = "EUR",
+    currency: str = "EUR",
     **fields: Any,
-) -> ProductItem:
-    return ProductItem(
+) -> PriceRecord:
+    return PriceRecord(
         url=url,
         shop=shop,
         title=fields.pop("title", "Kettle"),
-        price=Decimal(price) if price is not None else None,
+        price=Decimal(price),
         currency=currency,
-        fetched_at=at(hours),
+        fetched_at=fields.pop("fetched_at", at(hours)),
         extracted_by=fields.pop("extracted_by", "json-ld"),
         **fields,
     )
 
 
-def crawl(store: Store, *items: ProductItem | ListingGone, spider: str = "acme") -> Any:
+def crawl(store: Store, *items: PriceRecord | GoneRecord, spider: str = "acme") -> Any:
     """One crawl run storing ``items`` as one batch; returns the BatchResult."""
     run_id = store.start_run(spider)
     result = store.store_batch(run_id, list(items))
@@ -173,8 +174,30 @@ def test_suspect_flagging(store: Store) -> None:
 
 
 def test_items_without_price_are_not_stored(store: Store) -> None:
-    result = crawl(store, product(None, 0), product("5.00", 0, currency=None))
-    assert (result.skipped, result.new_observations, result.new_listings) == (2, 0, 0)
+    # The validate pipeline is the gate: such items become failures, never records; the store
+    # refuses anything that is not a record, and a record cannot hold a missing price.
+    from pricewatch.extract import Extraction
+    from pricewatch.items import ProductItem
+    from pricewatch.pipelines.validate import to_record
+    from pricewatch.records import FailureRecord
+
+    no_price = ProductItem(Extraction(url=URL, error="no price found on the page"), shop="acme")
+    no_currency = ProductItem(Extraction(url=URL, price=Decimal("5.00")), shop="acme")
+    records = [to_record(no_price), to_record(no_currency)]
+    assert [(r.reason, type(r)) for r in records] == [  # type: ignore[union-attr]
+        ("no_price", FailureRecord),
+        ("no_currency", FailureRecord),
+    ]
+    run_id = store.start_run("acme")
+    with pytest.raises(TypeError, match="store_batch takes PriceRecord or GoneRecord"):
+        store.store_batch(run_id, records)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="store_batch takes PriceRecord or GoneRecord"):
+        store.store_batch(run_id, [no_price])  # type: ignore[list-item]
+    for bad in ("0", "-1"):
+        with pytest.raises(ValueError, match="price must be a positive Decimal"):
+            product(bad)
+    with pytest.raises(ValueError, match="ISO 4217"):
+        product("5.00", currency="")
     assert store.current_prices() == []
     assert store.history(URL) == []
     assert rows(store, Shop) == []
@@ -182,14 +205,14 @@ def test_items_without_price_are_not_stored(store: Store) -> None:
 
 def test_listing_gone_and_back(store: Store) -> None:
     crawl(store, product("10.00", 0), product("20.00", 0, url=URL + "-2"))
-    result = crawl(store, ListingGone(url=URL, shop="acme", http_status=404, fetched_at=at(1)))
+    result = crawl(store, GoneRecord(url=URL, shop="acme", http_status=404, fetched_at=at(1)))
     assert result.gone == 1
     assert [c.url for c in store.current_prices()] == [URL + "-2"]
     listing = store.history(URL)[0][0]
     assert (listing.gone_at, listing.last_seen) == (at(1), at(0))
 
     # Still gone a day later: gone_at keeps the first sighting.
-    result = crawl(store, ListingGone(url=URL, shop="acme", http_status=410, fetched_at=at(24)))
+    result = crawl(store, GoneRecord(url=URL, shop="acme", http_status=410, fetched_at=at(24)))
     assert result.gone == 0
     assert store.history(URL)[0][0].gone_at == at(1)
 
@@ -204,7 +227,7 @@ def test_listing_gone_and_back(store: Store) -> None:
 
 
 def test_gone_for_unknown_listing_is_ignored(store: Store) -> None:
-    gone = ListingGone(url=URL, shop="nowhere", http_status=404, fetched_at=at(0))
+    gone = GoneRecord(url=URL, shop="nowhere", http_status=404, fetched_at=at(0))
     assert crawl(store, gone).gone == 0
     assert rows(store, Listing) == []
     assert rows(store, Shop) == []
@@ -220,7 +243,7 @@ def test_duplicate_urls_in_one_batch_are_applied_in_order(store: Store) -> None:
         product("10.00", 1),
         product("12.00", 2),
         product("12.00", 3),
-        ListingGone(url=URL, shop="acme", http_status=404, fetched_at=at(4)),
+        GoneRecord(url=URL, shop="acme", http_status=404, fetched_at=at(4)),
     )
     assert (result.new_listings, result.new_observations, result.unchanged, result.gone) == (
         1,
@@ -312,8 +335,7 @@ def test_timestamps_are_aware_utc(store: Store) -> None:
     from zoneinfo import ZoneInfo
 
     shanghai = datetime(2026, 3, 1, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # 08:00 UTC
-    item = product("10.00")
-    item.fetched_at = shanghai
+    item = product("10.00", fetched_at=shanghai)
     crawl(store, item)
     [current] = store.current_prices()
     assert current.last_seen == T0
@@ -322,11 +344,9 @@ def test_timestamps_are_aware_utc(store: Store) -> None:
     assert run.started_at.tzinfo is not None and run.finished_at is not None
     assert rows(store, Shop)[0].created_at.utcoffset() == timedelta(0)  # server default
 
-    naive = product("11.00", 1)
-    naive.fetched_at = datetime(2026, 3, 1, 9, 0)
     run_id = store.start_run("acme")
     with pytest.raises(ValueError, match="naive datetime"):
-        store.store_batch(run_id, [naive])
+        store.store_batch(run_id, [product("11.00", 1, fetched_at=datetime(2026, 3, 1, 9, 0))])
 
 
 def test_concurrent_writers(db_url: str) -> None:
@@ -436,7 +456,7 @@ def test_history_by_url_or_sku(store: Store) -> None:
 
 def test_runs_failures_and_counters(store: Store) -> None:
     run_id = store.start_run("acme")
-    store.store_batch(run_id, [product("10.00", 0), product("10.00", 1), product(None, 1)])
+    store.store_batch(run_id, [product("10.00", 0), product("10.00", 1)])
     store.record_failure(run_id, "https://acme.example/a", "no_price", "no offer found")
     store.record_failure(run_id, "https://acme.example/b", "no_price")
     store.record_failures(run_id, [("https://acme.example/c", "http_404", None)])
@@ -534,8 +554,8 @@ def test_reap_stale_runs(store: Store) -> None:
     before = store.run(dead)
     assert before is not None
 
-    assert store.reap_stale_runs() == [dead]
-    assert store.reap_stale_runs() == []
+    assert reap_stale_runs(store) == [dead]
+    assert reap_stale_runs(store) == []
     runs = {r.id: r for r in store.runs()}
     killed = runs[dead]
     assert killed.status == "killed"
@@ -566,7 +586,7 @@ def test_reused_pid_counts_as_dead(store: Store) -> None:
                     .where(CrawlRun.id == run_late)
                     .values(pid=late.pid, started_at=an_hour_ago)
                 )
-            assert store.reap_stale_runs() == [run_late]
+            assert reap_stale_runs(store) == [run_late]
         finally:
             late.kill()
             late.wait()
@@ -582,12 +602,13 @@ def test_sigkilled_crawl_keeps_committed_data_and_is_reaped(db_url: str) -> None
         from datetime import UTC, datetime
         from decimal import Decimal
         from pricewatch.db import Store
-        from pricewatch.items import ProductItem
+        from pricewatch.records import PriceRecord
         store = Store.from_url({db_url!r})
         run_id = store.start_run("doomed")
         for n in range(3):
-            item = ProductItem(url="https://acme.example/%d" % n, shop="acme",
-                               price=Decimal("9.99"), currency="EUR")
+            item = PriceRecord(url="https://acme.example/%d" % n, shop="acme",
+                               price=Decimal("9.99"), currency="EUR",
+                               fetched_at=datetime.now(UTC))
             store.store_batch(run_id, [item])
         store.record_failure(run_id, "https://acme.example/x", "timeout")
         # Die holding a connection in the middle of an open write transaction.
@@ -607,7 +628,7 @@ def test_sigkilled_crawl_keeps_committed_data_and_is_reaped(db_url: str) -> None
         assert len(store.current_prices()) == 3
         assert rows(store, Shop)[0].domain == "acme.example"  # the open transaction is gone
         assert store.runs()[0].status == "running"
-        store.start_run("next")  # reaps
+        open_run(store, "next")  # reaps
         killed = store.run(run_id)
         assert killed is not None
         assert (killed.status, killed.items_scraped, killed.failures) == ("killed", 3, 1)

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from pricewatch.items import AVAILABILITY_VALUES
+from pricewatch.records import AVAILABILITY_VALUES
 
 #: Crawl run statuses.
 #:
@@ -48,8 +48,10 @@ from pricewatch.items import AVAILABILITY_VALUES
 #: * ``interrupted``: the process stopped early but cleanly (Ctrl-C, shutdown, closespider_*);
 #: * ``failed``: the run ended with an error (``crawl_run.error`` says which);
 #: * ``killed``: the process died without finishing the run (SIGKILL, OOM, power loss); set by
-#:   :meth:`pricewatch.db.store.Store.reap_stale_runs`.
-RUN_STATUSES = ("running", "finished", "interrupted", "failed", "killed")
+#:   :meth:`pricewatch.db.store.Store.reap_stale_runs` or by the launcher that saw it die;
+#: * ``timed_out``: a launched crawl ran past its job's timeout and was stopped
+#:   (:mod:`pricewatch.crawl.launcher`).
+RUN_STATUSES = ("running", "finished", "interrupted", "failed", "killed", "timed_out")
 
 # Explicit constraint names: SQLite batch migrations can only drop or alter constraints that
 # have names, and deterministic names keep PostgreSQL and SQLite schemas identical.
@@ -162,7 +164,8 @@ class PriceObservation(Base):
         # Serves the foreign key and "latest observation per listing" (max(id) per listing_id).
         Index("ix_price_observation_listing_id", "listing_id", "id"),
         Index("ix_price_observation_first_seen", "first_seen"),
-        CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        # A 0 price is no price: the validate pipeline records such pages as failures.
+        CheckConstraint("price_minor > 0", name="price_positive"),
         CheckConstraint(_in("availability", AVAILABILITY_VALUES), name="availability"),
     )
 
@@ -206,8 +209,13 @@ class CrawlRun(Base):
     # Who runs it: lets a later process tell a live run from one whose process was killed.
     pid: Mapped[int | None] = mapped_column(Integer)
     hostname: Mapped[str | None] = mapped_column(String(255))
-    #: Last time the run wrote anything; the best guess of when a killed run died.
+    #: Last sign of life: every batch written and a timer while the crawl waits (backoff,
+    #: rendering); the best guess of when a killed run died.
     heartbeat_at: Mapped[datetime | None]
+    #: Exit status of the crawl process, for runs started by the launcher (negative: signal).
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    #: The launched crawl's log file.
+    log_file: Mapped[str | None] = mapped_column(Text)
 
 
 class CrawlFailure(Base):

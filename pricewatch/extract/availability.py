@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pricewatch.items import Availability
+from pricewatch.records import Availability
 
 __all__ = ["availability_from_text", "normalize_availability"]
 

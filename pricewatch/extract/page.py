@@ -26,9 +26,9 @@ from parsel import Selector
 from pricewatch.extract import structured
 from pricewatch.extract.availability import availability_from_text
 from pricewatch.extract.heuristic import find_main_price
-from pricewatch.extract.money import normalize_currency, parse_price
 from pricewatch.extract.structured import Offer, ProductData
-from pricewatch.items import Availability
+from pricewatch.money import normalize_currency, parse_price
+from pricewatch.records import Availability
 
 #: Fields a shop may give selectors for.
 SELECTOR_FIELDS = frozenset(
@@ -39,7 +39,12 @@ _VARIANT_PARAMS = ("variant", "sku", "skuid", "sku_id", "variant_id", "vid")
 
 @dataclass
 class Extraction:
-    """What pricewatch sees on one page. ``price`` is ``None`` exactly when ``error`` is set."""
+    """What pricewatch sees on one page.
+
+    ``error`` is set exactly when the page gives nothing storable: no positive price, or a price
+    without a currency (``price`` then still holds the amount that was read). The validate
+    pipeline records such pages as failures; nothing else decides.
+    """
 
     url: str
     title: str | None = None

@@ -25,8 +25,8 @@ from parsel import Selector
 
 from pricewatch.extract.availability import normalize_availability
 from pricewatch.extract.jsonld import loads_tolerant
-from pricewatch.extract.money import normalize_currency, parse_amount, parse_price
-from pricewatch.items import Availability
+from pricewatch.money import normalize_currency, parse_amount, parse_price
+from pricewatch.records import Availability
 
 PRODUCT_TYPES = frozenset(
     {"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Vehicle"}

@@ -1,8 +1,16 @@
-"""Turn items that cannot be stored into recorded failures.
+"""The one gate between scraped items and storage: items in, domain records out.
 
-A product page without a price (or without a currency) is never stored as a price: it becomes
-a :class:`~pricewatch.items.CrawlFailure` with the URL and the reason, which the store pipeline
-records on the crawl run. A price of 0 or below is no price.
+* A :class:`~pricewatch.items.ProductItem` whose extraction has a positive price and a
+  currency becomes a :class:`~pricewatch.records.PriceRecord`; one without (``no_price``,
+  ``no_currency``), or with values a record refuses (``invalid``), becomes a
+  :class:`~pricewatch.records.FailureRecord` with the URL and the reason. A price of 0 or
+  below is no price, never a stored 0.
+* :class:`~pricewatch.items.ListingGone` becomes a :class:`~pricewatch.records.GoneRecord`,
+  :class:`~pricewatch.items.CrawlFailure` a :class:`~pricewatch.records.FailureRecord`.
+* Anything else is passed on unchanged for later pipelines (the store pipeline refuses it).
+
+Nothing after this pipeline decides validity again: the store asserts it is handed records and
+the database's CHECK constraints only back that up.
 """
 
 from __future__ import annotations
@@ -11,7 +19,43 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from pricewatch.items import CrawlFailure, ProductItem
+from pricewatch.items import CrawlFailure, ListingGone, ProductItem
+from pricewatch.records import FailureRecord, GoneRecord, PriceRecord
+
+
+def to_record(item: ProductItem) -> PriceRecord | FailureRecord:
+    """The record a product item stands for: a price, or a failure with its reason."""
+    ex = item.extraction
+    if ex.price is None or ex.price <= 0:
+        return FailureRecord(
+            item.shop, ex.url, "no_price", ex.error or "no price found on the page"
+        )
+    if not ex.currency:
+        return FailureRecord(
+            item.shop, ex.url, "no_currency", ex.error or "the price has no currency"
+        )
+    if ex.error:
+        return FailureRecord(item.shop, ex.url, "invalid", ex.error)
+    try:
+        return PriceRecord(
+            shop=item.shop,
+            url=ex.url,
+            price=ex.price,
+            currency=ex.currency.upper(),
+            fetched_at=item.fetched_at,
+            list_price=ex.list_price,
+            availability=ex.availability,
+            title=ex.title,
+            sku=ex.sku,
+            gtin=ex.gtin,
+            mpn=ex.mpn,
+            brand=ex.brand,
+            image=ex.image,
+            extracted_by=ex.extracted_by,
+            confidence=ex.confidence,
+        )
+    except ValueError as exc:
+        return FailureRecord(item.shop, ex.url, "invalid", str(exc))
 
 
 class ValidatePipeline:
@@ -23,15 +67,15 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ProductItem):
-            return item
-        reason = None
-        if item.price is None or item.price <= 0:
-            reason, detail = "no_price", item.error or "no price found on the page"
-        elif not item.currency:
-            reason, detail = "no_currency", item.error or "the price has no currency"
-        if reason is None:
-            self.stats.inc_value(f"pricewatch/extracted_by/{item.extracted_by}")
-            return item
-        self.stats.inc_value(f"pricewatch/failures/{reason}")
-        return CrawlFailure(url=item.url, shop=item.shop, reason=reason, detail=detail)
+        if isinstance(item, ProductItem):
+            record = to_record(item)
+            if isinstance(record, PriceRecord):
+                self.stats.inc_value(f"pricewatch/extracted_by/{record.extracted_by}")
+            else:
+                self.stats.inc_value(f"pricewatch/failures/{record.reason}")
+            return record
+        if isinstance(item, ListingGone):
+            return GoneRecord(item.shop, item.url, item.http_status, item.fetched_at)
+        if isinstance(item, CrawlFailure):
+            return FailureRecord(item.shop, item.url, item.reason, item.detail, item.fetched_at)
+        return item

@@ -1,0 +1,69 @@
+"""The part every store module shares: the engine, its sessions and the schema check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from pricewatch.db.engine import ensure_schema, make_engine, writer
+
+#: Keys per ``IN (...)`` list: far below SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 500
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class StoreBase:
+    """A SQLAlchemy engine with read and write sessions; the schema is migrated on first use.
+
+    Each public method of the store is one short transaction, so a store may be shared between
+    threads and a crawl killed at any moment leaves every completed call committed.
+    """
+
+    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
+        self.engine = engine
+        # Same pool; on SQLite its transactions take the write lock at BEGIN.
+        self._writer = writer(engine)
+        self._owns_engine = owns_engine
+        self._schema_ready = False
+
+    @classmethod
+    def from_url(cls, url: str | None = None) -> Self:
+        """A store on its own engine for ``url`` (default: the configured database)."""
+        return cls(make_engine(url), owns_engine=True)
+
+    def close(self) -> None:
+        """Release the engine's connections if this store created the engine."""
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _ready(self) -> None:
+        if not self._schema_ready:
+            ensure_schema(self.engine)
+            self._schema_ready = True
+
+    def _read_session(self) -> Session:
+        self._ready()
+        return Session(self.engine)
+
+    def _write_session(self) -> Session:
+        self._ready()
+        return Session(self._writer, expire_on_commit=False)
