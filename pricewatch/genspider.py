@@ -18,7 +18,7 @@ from scrapy.http import HtmlResponse
 
 from pricewatch.errors import PricewatchError
 from pricewatch.extract import extract_product
-from pricewatch.extract.money import ISO_CURRENCIES
+from pricewatch.money import ISO_CURRENCIES
 
 PLATFORM_BASES = {
     "structured": "StructuredDataSpider",

@@ -2,17 +2,25 @@
 
 ``scrapy.cfg`` points Scrapy here, so ``scrapy list`` / ``scrapy crawl SHOP`` and the
 ``pricewatch`` CLI share one configuration. Project settings are ``PRICEWATCH_*`` (sorted, at the
-end). Any of them can be overridden per run with ``-s NAME=VALUE``; the ones a deployment usually
-changes also read environment variables (see :mod:`pricewatch.config`).
+end). Only static defaults live here. The ones a deployment usually changes also come from
+``PRICEWATCH_*`` environment variables or ``pricewatch.toml`` (:mod:`pricewatch.config`), which
+the add-on :class:`pricewatch.crawl.addon.ConfigAddon` applies over these defaults when a crawl
+starts; ``-s NAME=VALUE`` beats both.
 """
 
 from __future__ import annotations
 
-from pricewatch.config import default_chromium, env_settings
+from pricewatch.config import default_chromium
 
 BOT_NAME = "pricewatch"
 SPIDER_MODULES = ["pricewatch.spiders.shops", "pricewatch.spiders.topics"]
 NEWSPIDER_MODULE = "pricewatch.spiders.shops"
+# One registry for scrapy list/crawl, pricewatch shops list and topic sources; a malformed
+# spider file is one clear error naming the file (pricewatch/spiders/registry.py).
+SPIDER_LOADER_CLASS = "pricewatch.spiders.registry.RegistrySpiderLoader"
+# Applies pricewatch.config (environment, pricewatch.toml) and builds PLAYWRIGHT_LAUNCH_OPTIONS
+# from the final PRICEWATCH_CHROMIUM, per crawl (after the spider's custom_settings).
+ADDONS = {"pricewatch.crawl.addon.ConfigAddon": 0}
 
 # --- politeness: a monitoring tool visits the same shops every day, for years.
 ROBOTSTXT_OBEY = True
@@ -69,11 +77,12 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # --- rendering: crawls of shops that render (and extract --render) get scrapy-playwright as
-# their download handler (ProductSpider.update_settings, runner.run_extract); other crawls
-# keep Scrapy's own handler and never start Playwright or Chromium.
+# their download handler (the spider's update_settings, crawl.process.run_extract); other crawls
+# keep Scrapy's own handler and never start Playwright or Chromium. PLAYWRIGHT_LAUNCH_OPTIONS
+# (executable PRICEWATCH_CHROMIUM, headless, flags) comes from ConfigAddon.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-PLAYWRIGHT_ABORT_REQUEST = "pricewatch.rendering.should_abort_request"
+PLAYWRIGHT_ABORT_REQUEST = "pricewatch.crawl.rendering.should_abort_request"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # Open pages per browser context: the rendering concurrency (each page costs ~100 MB).
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
@@ -92,33 +101,23 @@ FEED_EXPORT_ENCODING = "utf-8"
 PRICEWATCH_CHROMIUM = default_chromium()
 # Database URL; SQLite file by default, PostgreSQL by URL.
 PRICEWATCH_DB_URL = None
+# The crawl run's heartbeat is written at least this often (seconds), also while the crawl
+# waits on backoff or rendering, so a stuck crawl is told from a dead one.
+PRICEWATCH_HEARTBEAT_SECONDS = 15.0
 # Print a progress line every N seconds during crawls (0 = off).
 PRICEWATCH_PROGRESS_INTERVAL = 10.0
-# Revisit tracked listings a crawl did not reach, so removed products are marked gone.
-PRICEWATCH_REVISIT_KNOWN = True
-# Longest wait a Retry-After header may ask for before the request is given up as rate-limited.
-PRICEWATCH_RETRY_MAX_DELAY = 120.0
-# First backoff delay for retries without Retry-After (doubles per attempt).
-PRICEWATCH_RETRY_BASE_DELAY = 1.0
 # How long a rendered page may take to show the shop's wait selector (milliseconds).
 PRICEWATCH_RENDER_TIMEOUT_MS = 15_000
+# First backoff delay for retries without Retry-After (doubles per attempt).
+PRICEWATCH_RETRY_BASE_DELAY = 1.0
+# Longest wait a Retry-After header may ask for before the request is given up as rate-limited.
+PRICEWATCH_RETRY_MAX_DELAY = 120.0
+# Revisit tracked listings a crawl did not reach, so removed products are marked gone.
+PRICEWATCH_REVISIT_KNOWN = True
+# The crawl_run a launcher opened for this crawl process (pricewatch/crawl/launcher.py);
+# 0: the crawl opens its own run.
+PRICEWATCH_RUN_ID = 0
 # Items per database transaction.
 PRICEWATCH_STORE_BATCH_SIZE = 200
 # Longest time an item waits in memory before its batch is written (seconds).
 PRICEWATCH_STORE_FLUSH_SECONDS = 2.0
-
-# Environment overrides (PRICEWATCH_DB_URL, PRICEWATCH_USER_AGENT, PRICEWATCH_CHROMIUM, ...).
-globals().update(env_settings())
-PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": PRICEWATCH_CHROMIUM,
-    "headless": True,
-    "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-    ],
-}

@@ -435,7 +435,7 @@ def test_command_line_serves_until_interrupted() -> None:
 def test_yunshang_price_appears_after_javascript(demo: DemoServer, chromium: str) -> None:
     from playwright import sync_api
 
-    from pricewatch.settings import PLAYWRIGHT_LAUNCH_OPTIONS
+    from pricewatch.crawl.addon import launch_options
 
     shop = demo.shop(YUNSHANG)
     # A product over ¥1,000 (thousands separator) whose stock changes in round 2.
@@ -446,9 +446,7 @@ def test_yunshang_price_appears_after_javascript(demo: DemoServer, chromium: str
     assert "¥" not in raw and row["price"] not in raw
 
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium, headless=True, args=PLAYWRIGHT_LAUNCH_OPTIONS["args"]
-        )
+        browser = pw.chromium.launch(**launch_options(chromium))
         try:
             page = browser.new_page()
             page.goto(url)

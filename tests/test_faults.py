@@ -25,6 +25,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,7 @@ def test_robots_can_be_ignored_with_a_setting(sqlite_url: str) -> None:
 
 def test_project_settings_throttle_and_limit_per_domain(monkeypatch: pytest.MonkeyPatch) -> None:
     """The project settings enable AutoThrottle and cap concurrent requests per shop."""
-    from pricewatch.runner import project_settings
+    from pricewatch.crawl.process import project_settings
 
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "pricewatch.settings")
     settings = project_settings()
@@ -320,6 +321,40 @@ def test_persistent_503_fails_after_retry_times(sqlite_url: str) -> None:
     assert result.run.status == "finished"
     assert result.reasons() == {server.url("/products/down"): "http_503"}
     assert stored_urls(sqlite_url) == set()
+
+
+def test_429_slows_the_whole_shop(sqlite_url: str) -> None:
+    """After a 429 (Retry-After 1 s) the shop's other pages wait too; AutoThrottle eases off."""
+    pages = {f"/products/s{i}": product_page(f"Slowed {i}", f"{20 + i}.00") for i in range(5)}
+    served = {"count": 0}
+
+    def page(hit: Hit) -> Reply:  # one request at a time (CONCURRENT_REQUESTS_PER_DOMAIN=1)
+        served["count"] += 1
+        if served["count"] == 1:
+            return Reply(429, headers={"Retry-After": "1"})
+        return Reply(body=pages[hit.path], delay=0.05)
+
+    settings = {
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY_JITTER": 0,
+    }
+    with MockServer(dict.fromkeys(pages, page)) as server:
+        result = run_crawl(server, list(pages), sqlite_url, settings)
+        times = sorted(h.at for h in server.requests if h.path.startswith("/products/"))
+    assert result.run.status == "finished"
+    assert result.failures == []
+    assert stored_urls(sqlite_url) == {server.url(p) for p in pages}
+    assert len(times) == 6  # five pages and the retry of the one answered 429
+    gaps = [b - a for a, b in pairwise(times)]
+    # The shop's next page waited for Retry-After too (per-request backoff alone: at once).
+    assert gaps[0] >= 0.9, gaps
+    # Then AutoThrottle lowers the delay from there step by step (about 1, 0.5, 0.25 s):
+    # the slowdown does not snap back to full speed.
+    assert min(gaps[1:3]) >= 0.3, gaps
+    assert result.run.stats is not None
+    assert result.run.stats["pricewatch/retry/slot_slowed"] == 1
 
 
 # ---------------------------------------------------------------------------- 5-7. downloads

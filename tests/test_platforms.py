@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
 
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
 from pricewatch.platforms import ShopifySpider, StructuredDataSpider, WooCommerceSpider
@@ -61,7 +64,11 @@ def test_product_page_and_gone_page() -> None:
         iter(spider.parse_product(html("https://shop.example/p/1", '<b class="price">¥12</b>')))
     )
     assert isinstance(item, ProductItem)
-    assert (item.price, item.currency, item.shop) == (Decimal("12"), "CNY", "listing_shop")
+    assert (item.extraction.price, item.extraction.currency, item.shop) == (
+        Decimal("12"),
+        "CNY",
+        "listing_shop",
+    )
     gone = next(iter(spider.parse_product(html("https://shop.example/p/9", "", status=404))))
     assert isinstance(gone, ListingGone) and gone.http_status == 404
 
@@ -84,14 +91,14 @@ def test_post_process_item_hook_can_change_or_drop() -> None:
         name = "hooked"
 
         def post_process_item(self, item: ProductItem, response: Any) -> ProductItem | None:
-            if item.price and item.price > 100:
+            if item.extraction.price and item.extraction.price > 100:
                 return None
-            item.brand = "House brand"
+            item.extraction.brand = "House brand"
             return item
 
     spider = Hooked()
     cheap = list(spider.parse_product(html("https://shop.example/p/1", '<b class="price">¥12</b>')))
-    assert cheap[0].brand == "House brand"
+    assert cheap[0].extraction.brand == "House brand"
     assert (
         list(spider.parse_product(html("https://shop.example/p/2", '<b class="price">¥120</b>')))
         == []
@@ -138,7 +145,7 @@ def test_shopify_every_variant_is_a_listing() -> None:
         body=json.dumps(SHOPIFY_PRODUCTS).encode(),
     )
     out = list(spider.parse_catalog(response, base="https://shopify.example/", page=1))
-    items = [o for o in out if isinstance(o, ProductItem)]
+    items = [o.extraction for o in out if isinstance(o, ProductItem)]
     assert [i.url for i in items] == [
         "https://shopify.example/products/mug?variant=11",
         "https://shopify.example/products/mug?variant=12",
@@ -225,7 +232,7 @@ def test_woocommerce_store_api() -> None:
         headers={"X-WP-TotalPages": "2"},
     )
     out = list(spider.parse_api(response, base="https://woo.example/", page=1))
-    cup, tee, yen = [o for o in out if isinstance(o, ProductItem)]
+    cup, tee, yen = [o.extraction for o in out if isinstance(o, ProductItem)]
     assert (cup.price, cup.list_price, cup.currency, cup.availability) == (
         Decimal("89.00"),
         Decimal("99.00"),
@@ -245,3 +252,86 @@ def test_minor_to_decimal() -> None:
     assert minor_to_decimal("1250", 3) == Decimal("1.250")
     assert minor_to_decimal("0", 2) is None
     assert minor_to_decimal("abc", 2) is None
+
+
+def test_post_process_item_may_yield_several_items() -> None:
+    class Bundle(ListingShop):
+        name = "bundle"
+
+        def post_process_item(self, item: ProductItem, response: Any) -> Any:
+            # A bundle page: one listing per size, each at the page's price.
+            for size in ("S", "M"):
+                extraction = replace(item.extraction, url=f"{item.url}?size={size}")
+                yield replace(item, extraction=extraction)
+
+    out = list(Bundle().parse_product(html("https://shop.example/p/1", '<b class="price">¥12</b>')))
+    assert [(o.url, o.extraction.price) for o in out] == [
+        ("https://shop.example/p/1?size=S", Decimal("12")),
+        ("https://shop.example/p/1?size=M", Decimal("12")),
+    ]
+
+
+# --- sitemaps: Scrapy's SitemapSpider reads them; requests get pricewatch's callbacks ---------
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+class SitemapShop(StructuredDataSpider):
+    name = "sitemap_shop"
+    sitemap_urls = ["https://shop.example/robots.txt"]
+    product_url_pattern = r"/p/\d+$"
+    render = True  # product requests must carry the rendering meta
+
+
+def _sitemap_spider() -> SitemapShop:
+    return SitemapShop.from_crawler(get_crawler(SitemapShop))
+
+
+def _urlset(*locs: str) -> bytes:
+    urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+    return f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'.encode()
+
+
+def test_sitemap_lines_of_robots_txt_are_followed() -> None:
+    spider = _sitemap_spider()
+    robots = TextResponse(
+        "https://shop.example/robots.txt",
+        body=b"User-agent: *\nSitemap: https://shop.example/sitemap_index.xml\n",
+    )
+    [request] = list(spider.parse_sitemap(robots))
+    assert request.url == "https://shop.example/sitemap_index.xml"
+    assert (request.callback, request.errback) == (spider.parse_sitemap, spider.on_error)
+
+
+def test_sitemap_index_and_gzipped_sitemaps() -> None:
+    spider = _sitemap_spider()
+    index = XmlResponse(
+        "https://shop.example/sitemap_index.xml",
+        body=(
+            f'<?xml version="1.0"?><sitemapindex xmlns="{SITEMAP_NS}">'
+            "<sitemap><loc>https://shop.example/products.xml.gz</loc></sitemap>"
+            "</sitemapindex>"
+        ).encode(),
+    )
+    [request] = list(spider.parse_sitemap(index))
+    assert (request.url, request.callback) == (
+        "https://shop.example/products.xml.gz",
+        spider.parse_sitemap,
+    )
+    gz = Response(
+        "https://shop.example/products.xml.gz",
+        body=gzip.compress(_urlset("https://shop.example/p/1", "https://shop.example/about")),
+        request=request,
+    )
+    products = list(spider.parse_sitemap(gz))
+    assert [r.url for r in products] == ["https://shop.example/p/1"]  # product URLs only
+    assert products[0].callback == spider.parse_product
+    assert products[0].meta["pricewatch_render"] is True  # the shop's product request
+
+
+def test_a_broken_sitemap_is_a_recorded_failure() -> None:
+    spider = _sitemap_spider()
+    [failure] = list(
+        spider.parse_sitemap(Response("https://shop.example/sitemap.html", body=b"<html>"))
+    )
+    assert isinstance(failure, CrawlFailure) and failure.reason == "bad_sitemap"

@@ -127,7 +127,8 @@ def crawl(
     verbose: bool,
 ) -> None:
     """Crawl SHOPS (or --all) and store prices; prints a summary per shop."""
-    from pricewatch.runner import attach_progress_logging, run_crawls
+    from pricewatch.cli.logs import attach_progress_logging
+    from pricewatch.crawl.process import run_crawls
     from pricewatch.shops import get_shop, load_shops
 
     known = load_shops()
@@ -208,8 +209,8 @@ def extract(
     verbose: bool,
 ) -> None:
     """Fetch URLS the way crawls do and print what pricewatch sees on each page."""
-    from pricewatch.extract.money import normalize_currency
-    from pricewatch.runner import run_extract
+    from pricewatch.crawl.process import run_extract
+    from pricewatch.money import normalize_currency
     from pricewatch.shops import get_shop, load_shops
 
     known = load_shops()

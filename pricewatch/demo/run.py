@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 
@@ -20,7 +22,20 @@ from pricewatch.db.engine import database_url
 from pricewatch.db.store import Store
 from pricewatch.demo.server import DemoServer
 from pricewatch.errors import PricewatchError
-from pricewatch.runner import crawl_subprocess
+
+
+def crawl_subprocess(
+    shop_names: list[str], base_urls: dict[str, str]
+) -> subprocess.CompletedProcess[bytes]:
+    """``pricewatch crawl SHOP...`` in a child process, its summary lines on this terminal.
+
+    A child per round because Twisted's reactor runs once per process; the demo wants the
+    CLI's own progress and summary lines, so it runs the command rather than the launcher.
+    """
+    cmd = [sys.executable, "-m", "pricewatch", "crawl", *shop_names]
+    for shop, url in base_urls.items():
+        cmd += ["--base-url", f"{shop}={url}"]
+    return subprocess.run(cmd, check=False)
 
 
 def _start(port: int) -> DemoServer:

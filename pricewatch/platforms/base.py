@@ -5,7 +5,9 @@ A shop file sets class attributes; this class does the crawling and the extracti
 Required attributes
     ``name``            the shop's slug; must equal the file name (``shops/<name>.py``).
     ``start_urls`` or ``sitemap_urls``
-                        listing pages / home page to start from, or sitemaps listing products.
+                        listing pages / home page to start from, or sitemaps listing products
+                        (``.xml`` or ``.xml.gz``, sitemap indexes, or a shop's ``robots.txt``,
+                        whose ``Sitemap:`` lines are followed; Scrapy's sitemap handling).
 
 Optional attributes
     ``allowed_domains`` derived from the start URLs when omitted.
@@ -25,8 +27,8 @@ Optional attributes
                         removed product is marked gone on 404/410 (default ``True``).
 
 Hook
-    ``post_process_item(self, item, response)`` returns the item (changed or not), or ``None``
-    to drop it.
+    ``post_process_item(self, item, response)`` adjusts ``item.extraction`` and returns the
+    item, ``None`` to drop it, or yields any number of items (a page listing several products).
 
 Arguments (``scrapy crawl SHOP -a name=value``)
     ``urls``            comma-separated product URLs to fetch instead of crawling the shop.
@@ -37,31 +39,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import fields
 from typing import Any, ClassVar, Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
-from scrapy.settings import BaseSettings
-from scrapy.utils.sitemap import Sitemap
-from twisted.python.failure import Failure
+from scrapy.spiders import SitemapSpider
 
 from pricewatch.errors import ShopDefinitionError
-from pricewatch.extract import Extraction, extract_product
-from pricewatch.extract.money import ISO_CURRENCIES
+from pricewatch.extract import Extraction, ReadingRules
 from pricewatch.extract.page import SELECTOR_FIELDS
-from pricewatch.failures import classify_failure
-from pricewatch.items import CrawlFailure, ListingGone, ProductItem
-from pricewatch.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
+from pricewatch.items import ListingGone, ProductItem
+from pricewatch.money import ISO_CURRENCIES
+from pricewatch.spiders.base import PricewatchSpider
 
 GONE_STATUSES = frozenset({404, 410})
 
 
-class ProductSpider(scrapy.Spider):
+class ProductSpider(PricewatchSpider, SitemapSpider):
     """Crawl a shop's listings (with pagination) or sitemap, extract every product page."""
 
     currency: ClassVar[str | None] = None
@@ -69,7 +66,6 @@ class ProductSpider(scrapy.Spider):
     next_page: ClassVar[str | None] = None
     product_url_pattern: ClassVar[str | None] = None
     selectors: ClassVar[dict[str, str]] = {}
-    render: ClassVar[bool] = False
     render_listings: ClassVar[bool | None] = None
     wait_for: ClassVar[str | None] = None
     revisit_known: ClassVar[bool] = True
@@ -125,34 +121,41 @@ class ProductSpider(scrapy.Spider):
                 f"{where}: currency {cls.currency!r} is not an ISO 4217 code such as 'CNY'"
             )
 
+    @classmethod
+    def reading_rules(cls) -> ReadingRules:
+        """How this shop's product pages are read (shared with ``pricewatch extract``)."""
+        return ReadingRules(
+            selectors=dict(cls.selectors),
+            currency=cls.currency,
+            render=cls.render,
+            wait_for=cls.wait_for,
+        )
+
     def __init__(
         self, *args: Any, urls: str | None = None, base_url: str | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
+        # Sitemap entries Scrapy's SitemapSpider hands on: product pages only, when the shop
+        # says what their URLs look like.
+        self.sitemap_rules = [(self.product_url_pattern or "", "parse_product")]
+        super().__init__(*args, base_url=base_url, **kwargs)
         self.product_urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        self.start_urls = [self._rebase(u, base_url) for u in type(self).start_urls]
-        self.sitemap_urls = [self._rebase(u, base_url) for u in type(self).sitemap_urls]
+        self.start_urls = [self.rebase(u) for u in type(self).start_urls]
+        self.sitemap_urls = [self.rebase(u) for u in type(self).sitemap_urls]
         if not getattr(self, "allowed_domains", None) or base_url:
             hosts = {urlsplit(u).hostname for u in [*self.start_urls, *self.sitemap_urls]}
             self.allowed_domains = sorted(h for h in hosts if h)
         self._product_re = (
             re.compile(self.product_url_pattern) if self.product_url_pattern else None
         )
-        self._base_url = base_url
+        self.rules = self.reading_rules()
         self._requested: set[str] = set()
         self._revisited = False
+        self._known: list[str] | None = None
+        self._known_pending = False
 
     @classmethod
     def needs_browser(cls) -> bool:
         return bool(cls.render or cls.render_listings)
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """Rendering shops get scrapy-playwright as download handler; others never start it."""
-        super().update_settings(settings)
-        if cls.needs_browser():
-            handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), **PLAYWRIGHT_DOWNLOAD_HANDLERS}
-            settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -160,33 +163,31 @@ class ProductSpider(scrapy.Spider):
         crawler.signals.connect(spider.revisit_known_listings, signal=signals.spider_idle)
         return spider
 
-    @staticmethod
-    def _rebase(url: str, base_url: str | None) -> str:
-        if not base_url:
-            return url
-        base, parts = urlsplit(base_url), urlsplit(url)
-        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-
     # ------------------------------------------------------------------ requests
 
     def _wants_render(self, listing: bool) -> bool:
         if listing:
             return bool(self.render if self.render_listings is None else self.render_listings)
-        return self.render
+        return self.rules.render
 
     def product_request(self, url: str, **kwargs: Any) -> Request:
         """A request for a product page, rendered when the shop says so."""
-        meta = kwargs.pop("meta", {})
-        if self._wants_render(listing=False):
-            meta.update(render_meta(self.wait_for or self.selectors.get("price"), self.settings))
         self._requested.add(url)
-        return Request(url, callback=self.parse_product, errback=self.on_error, meta=meta, **kwargs)
+        return self.page_request(
+            url,
+            render=self._wants_render(listing=False),
+            wait_for=self.rules.wait_selector,
+            callback=self.parse_product,
+            **kwargs,
+        )
 
     def listing_request(self, url: str, **kwargs: Any) -> Request:
-        meta = kwargs.pop("meta", {})
-        if self._wants_render(listing=True):
-            meta.update(render_meta(None, self.settings))
-        return Request(url, callback=self.parse, errback=self.on_error, meta=meta, **kwargs)
+        return self.page_request(
+            url, render=self._wants_render(listing=True), callback=self.parse, **kwargs
+        )
+
+    def sitemap_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests_list():
@@ -195,10 +196,7 @@ class ProductSpider(scrapy.Spider):
     def start_requests_list(self) -> list[Request]:
         if self.product_urls:
             return [self.product_request(u) for u in self.product_urls]
-        requests = [
-            Request(u, callback=self.parse_sitemap, errback=self.on_error)
-            for u in self.sitemap_urls
-        ]
+        requests = [self.sitemap_request(u) for u in self.sitemap_urls]
         requests += [self.listing_request(u) for u in self.start_urls]
         return requests
 
@@ -243,19 +241,25 @@ class ProductSpider(scrapy.Spider):
         return list(seen)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        try:
-            sitemap = Sitemap(response.body)
-        except Exception as exc:  # lxml raises several kinds on broken XML
-            yield self.failure(response.url, "bad_sitemap", str(exc))
+        """A sitemap, sitemap index or robots.txt, read by Scrapy's ``SitemapSpider``.
+
+        Scrapy decompresses ``.xml.gz`` (within ``DOWNLOAD_MAXSIZE``), follows indexes and
+        ``Sitemap:`` lines of robots.txt; its requests are rebuilt here so product pages get
+        this shop's rendering and every request its failure recording.
+        """
+        is_robots = response.url.endswith("/robots.txt")
+        if not is_robots and self._get_sitemap_body(response) is None:
+            yield self.failure(response.url, "bad_sitemap", "not a sitemap (XML or .xml.gz)")
             return
-        for entry in sitemap:
-            loc = entry.get("loc", "").strip()
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                yield Request(loc, callback=self.parse_sitemap, errback=self.on_error)
-            elif self._product_re is None or self.is_product_url(loc):
-                yield self.product_request(loc)
+        found = False
+        for request in self._parse_sitemap(response):
+            found = True
+            if request.callback == self._parse_sitemap:
+                yield self.sitemap_request(request.url)
+            else:
+                yield self.product_request(request.url)
+        if not found and not is_robots and b"<url" not in (self._get_sitemap_body(response) or b""):
+            yield self.failure(response.url, "bad_sitemap", "the sitemap lists no URLs")
 
     def parse_product(self, response: Response) -> Iterator[Any]:
         if response.status in GONE_STATUSES:
@@ -264,52 +268,68 @@ class ProductSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self.failure(response.url, "not_html", "the product page is not text/HTML")
             return
-        item = self.product_from_response(response)
-        if item is not None:
-            yield item
+        yield from self.product_items(response)
 
-    def product_from_response(self, response: TextResponse) -> ProductItem | None:
-        """Extract one product page into an item (a failure is an item with ``error`` set)."""
-        extraction = extract_product(
-            response.selector,
-            response.url,
-            body=response.body,
-            encoding=response.encoding,
-            selectors=self.selectors,
-            currency=self.currency,
-        )
-        item = item_from_extraction(extraction, shop=self.name, status=response.status)
-        processed = self.post_process_item(item, response)
+    def product_items(self, response: TextResponse) -> Iterator[Any]:
+        """Extract one product page into items (a failure is an item whose extraction has
+        ``error`` set), through the shop's ``post_process_item`` hook."""
+        item = ProductItem(extraction=self.rules.read(response), shop=self.name)
+        item.http_status = response.status
+        yield from self.hooked(item, response)
         release_tree(response)
-        return processed
 
-    def post_process_item(self, item: ProductItem, response: TextResponse) -> ProductItem | None:
-        """Shop hook: adjust ``item`` (or return ``None`` to drop it). Default: unchanged."""
+    def hooked(self, item: ProductItem, response: Response) -> Iterator[Any]:
+        """Items ``post_process_item`` makes of ``item``: none, itself, or several."""
+        processed = self.post_process_item(item, response)  # type: ignore[arg-type]
+        if processed is None:
+            return
+        if isinstance(processed, ProductItem):
+            yield processed
+        else:
+            yield from processed
+
+    def post_process_item(
+        self, item: ProductItem, response: TextResponse
+    ) -> ProductItem | Iterable[Any] | None:
+        """Shop hook: adjust ``item`` (or return ``None`` to drop it, or yield several items).
+        Default: unchanged."""
         return item
+
+    # ------------------------------------------------------------------ revisits
+
+    def wants_known_listings(self) -> bool:
+        """Whether this crawl revisits tracked listings it did not reach (see below)."""
+        return (
+            self.revisit_known
+            and not self.product_urls
+            and self.settings.getbool("PRICEWATCH_REVISIT_KNOWN", True)
+        )
+
+    def expect_known_listings(self) -> None:
+        """The store pipeline is reading this shop's tracked listings for the revisit."""
+        self._known_pending = True
+
+    def known_listings_loaded(self, urls: list[str]) -> None:
+        """The store pipeline's answer: URLs of the shop's listings that are not gone."""
+        self._known, self._known_pending = list(urls), False
 
     def revisit_known_listings(self) -> None:
         """When the crawl runs dry, fetch tracked listings it did not reach this time.
 
         A product that left the shop's listings is not gone until its page says so: revisiting
         it either updates its price or, on 404/410, marks it gone. Runs once per crawl, not with
-        ``-a urls=``, and can be switched off with ``PRICEWATCH_REVISIT_KNOWN = False``.
+        ``-a urls=``, and can be switched off with ``PRICEWATCH_REVISIT_KNOWN = False``. The
+        URLs come from the store pipeline, read off the reactor thread when the run opened;
+        a crawl without the store pipeline (nothing stored) revisits nothing.
         """
-        if self._revisited or self.product_urls or not self.revisit_known:
+        if self._revisited or not self.wants_known_listings():
             return
+        if self._known_pending:
+            raise DontCloseSpider  # the list is still being read: wait for it
         self._revisited = True
-        if not self.settings.getbool("PRICEWATCH_REVISIT_KNOWN", True):
-            return
-        from pricewatch.db.store import Store
-
-        try:
-            with Store.from_url(self.settings.get("PRICEWATCH_DB_URL")) as store:
-                known = store.listing_urls(self.name)
-        except Exception as exc:  # the crawl's own results matter more than the revisit
-            self.logger.warning("cannot read tracked listings to revisit: %s", exc)
-            return
         missing = [
             url
-            for url in dict.fromkeys(self._rebase(k, self._base_url) for k in known)
+            for url in dict.fromkeys(self.rebase(k) for k in self._known or [])
             if url not in self._requested
         ]
         if not missing:
@@ -319,21 +339,6 @@ class ProductSpider(scrapy.Spider):
         for url in missing:
             self.crawler.engine.crawl(self.product_request(url))
         raise DontCloseSpider
-
-    # ------------------------------------------------------------------ failures
-
-    def failure(self, url: str, reason: str, detail: str = "") -> CrawlFailure:
-        return CrawlFailure(url=url, shop=self.name, reason=reason, detail=detail)
-
-    def on_error(self, failure: Failure) -> Iterable[CrawlFailure]:
-        """Every failed request becomes a recorded failure with its reason, never silence."""
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        reason, detail = classify_failure(failure)
-        self.logger.warning("%s: %s (%s)", url, reason, detail)
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.inc_value(f"pricewatch/failures/{reason}")
-        return [self.failure(url, reason, detail)]
 
 
 def release_tree(response: TextResponse) -> None:
@@ -348,11 +353,6 @@ def release_tree(response: TextResponse) -> None:
         selector.response = None
 
 
-def item_from_extraction(extraction: Extraction, *, shop: str, status: int = 200) -> ProductItem:
-    """The item for one extracted page (same field names; ``url`` is the page's URL)."""
-    shared = {
-        f.name: getattr(extraction, f.name)
-        for f in fields(ProductItem)
-        if hasattr(extraction, f.name)
-    }
-    return ProductItem(**shared, shop=shop, http_status=status)
+def product_item(extraction: Extraction, *, shop: str, status: int = 200) -> ProductItem:
+    """The item for one extracted page (platform bases that read APIs build them so)."""
+    return ProductItem(extraction=extraction, shop=shop, http_status=status)

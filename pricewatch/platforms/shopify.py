@@ -19,10 +19,10 @@ from urllib.parse import urljoin
 from scrapy.http import Request, Response
 
 from pricewatch.errors import ShopDefinitionError
+from pricewatch.extract import Extraction
 from pricewatch.extract.availability import normalize_availability
-from pricewatch.extract.money import parse_amount
-from pricewatch.items import ProductItem
-from pricewatch.platforms.base import GONE_STATUSES, ProductSpider
+from pricewatch.money import parse_amount
+from pricewatch.platforms.base import GONE_STATUSES, ProductSpider, product_item
 
 
 class ShopifySpider(ProductSpider):
@@ -107,9 +107,8 @@ class ShopifySpider(ProductSpider):
             title = product.get("title")
             if variant.get("title") and variant["title"] != "Default Title":
                 title = f"{title} - {variant['title']}"
-            item = ProductItem(
+            extraction = Extraction(
                 url=urljoin(base, f"/products/{handle}?variant={variant.get('id')}"),
-                shop=self.name,
                 title=title,
                 price=price if price and price > 0 else None,
                 currency=self.currency,
@@ -123,6 +122,4 @@ class ShopifySpider(ProductSpider):
                 offers_count=1,
                 error=None if price and price > 0 else "variant has no price",
             )
-            processed = self.post_process_item(item, response)  # type: ignore[arg-type]
-            if processed is not None:
-                yield processed
+            yield from self.hooked(product_item(extraction, shop=self.name), response)

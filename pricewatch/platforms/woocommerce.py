@@ -18,8 +18,10 @@ from urllib.parse import urljoin
 
 from scrapy.http import Request, Response
 
-from pricewatch.items import Availability, ProductItem
-from pricewatch.platforms.base import ProductSpider
+from pricewatch.extract import Extraction
+from pricewatch.items import ProductItem
+from pricewatch.platforms.base import ProductSpider, product_item
+from pricewatch.records import Availability
 
 
 def minor_to_decimal(value: Any, minor_unit: Any) -> Decimal | None:
@@ -66,10 +68,7 @@ class WooCommerceSpider(ProductSpider):
             )
             return
         for product in products:
-            item = self.item_from_product(product)
-            processed = self.post_process_item(item, response)  # type: ignore[arg-type]
-            if processed is not None:
-                yield processed
+            yield from self.hooked(self.item_from_product(product), response)
         total_pages = response.headers.get(b"X-WP-TotalPages")
         more = page < int(total_pages) if total_pages else len(products) >= self.page_size
         if more:
@@ -99,9 +98,8 @@ class WooCommerceSpider(ProductSpider):
             availability = "unknown"
         images = product.get("images") or []
         brands = product.get("brands") or []
-        return ProductItem(
+        extraction = Extraction(
             url=product.get("permalink") or "",
-            shop=self.name,
             title=product.get("name"),
             price=price,
             currency=prices.get("currency_code") or self.currency,
@@ -114,3 +112,4 @@ class WooCommerceSpider(ProductSpider):
             offers_count=1,
             error=None if price else "product has no price in the Store API",
         )
+        return product_item(extraction, shop=self.name)

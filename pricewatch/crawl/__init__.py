@@ -1,0 +1,1 @@
+"""Running crawls: Scrapy glue, rendering, failure codes, in-process crawls and the launcher."""
