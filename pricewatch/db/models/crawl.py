@@ -1,20 +1,8 @@
-"""Database schema: shops, listings, run-length price series, crawl runs and their failures.
-
-These ORM models are the single description of the schema. Alembic migrations under
-``pricewatch/db/migrations/versions`` must create exactly this (a test compares them), so any
-change here needs a new migration.
-
-Conventions:
-
-* money is never a float: integer minor units (``BigInteger``) plus an ISO 4217 code;
-* every timestamp is a timezone-aware UTC ``datetime`` (see :class:`UTCDateTime`);
-* enumerations are short strings guarded by CHECK constraints rather than database ENUM
-  types, which keeps migrations trivial on both SQLite and PostgreSQL.
-"""
+"""Crawl tables: shops, listings, run-length price series, crawl runs and their failures."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,13 +10,10 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -36,9 +21,10 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
+from pricewatch.db.models.base import Base, BigIntPK
+from pricewatch.db.models.base import check_in as _in
 from pricewatch.records import AVAILABILITY_VALUES
 
 #: Crawl run statuses.
@@ -52,61 +38,6 @@ from pricewatch.records import AVAILABILITY_VALUES
 #: * ``timed_out``: a launched crawl ran past its job's timeout and was stopped
 #:   (:mod:`pricewatch.crawl.launcher`).
 RUN_STATUSES = ("running", "finished", "interrupted", "failed", "killed", "timed_out")
-
-# Explicit constraint names: SQLite batch migrations can only drop or alter constraints that
-# have names, and deterministic names keep PostgreSQL and SQLite schemas identical.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """``DateTime(timezone=True)`` that only accepts and always returns aware UTC datetimes.
-
-    PostgreSQL stores ``timestamptz`` natively but returns it in the session time zone;
-    SQLite has no time zone support at all and hands back naive values. Normalising both
-    ways here means the rest of the code never sees a naive or non-UTC datetime.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            # A naive value is ambiguous (local time? UTC?): refuse rather than guess.
-            raise ValueError(f"naive datetime {value!r}: pricewatch stores aware UTC datetimes")
-        value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
-            # SQLite's DATETIME storage format has no offset; store UTC wall-clock time.
-            return value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-# Big primary keys for the tables that grow with every crawl; on SQLite only INTEGER PRIMARY
-# KEY is an alias of the rowid (and autoincrements), so the variant keeps it INTEGER there.
-BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Shop(Base):
