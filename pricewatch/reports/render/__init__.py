@@ -1,0 +1,1 @@
+"""Report formats, each rendered from a :class:`~pricewatch.reports.context.ReportContext`."""
