@@ -7,6 +7,7 @@ anything. Settings: ``PRICEWATCH_CHROMIUM`` (the executable, as for rendering sh
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pricewatch.config import default_chromium, get_config
@@ -25,11 +26,20 @@ class PdfError(PricewatchError):
 
 
 def write_pdf(html: str, path: Path, *, chromium: str | None = None) -> Path:
-    """Print ``html`` to ``path`` as an A4 PDF with page numbers; returns ``path``."""
+    """Print ``html`` to ``path`` as an A4 PDF with page numbers; returns ``path``.
+
+    Playwright's sync API refuses to run where an asyncio loop (or another sync Playwright)
+    is running, as in the daemon: the browser is driven from a thread of its own.
+    """
+    executable = chromium or get_config().chromium or default_chromium()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pricewatch-pdf") as pool:
+        return pool.submit(_print, html, path, executable).result()
+
+
+def _print(html: str, path: Path, executable: str) -> Path:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    executable = chromium or get_config().chromium or default_chromium()
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(**launch_options(executable))

@@ -8,6 +8,7 @@ render in any browser, print, and survive saving the file.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +21,12 @@ from pricewatch.reports.render.series import Line, competitor_lines, lowest_line
 #: Line colours for competitors (colour-blind friendly, Okabe–Ito); the client is black.
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
 OWN_COLOUR = "#111111"
+
+
+def _text_width(text: str, size: float = 11) -> float:
+    """Roughly how wide ``text`` is at ``size`` px: CJK and other wide characters count double."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return size * (wide + 0.6 * (len(text) - wide))
 
 
 class _Scale:
@@ -149,6 +156,6 @@ def history_chart(
             f'<text x="{x + 14:.0f}" y="{height - 4}" font-size="11" fill="#333">'
             f"{escape(label)}</text>"
         )
-        x += 24 + 7 * len(label)
+        x += 24 + _text_width(label)
     parts.append("</svg>")
     return Markup("".join(parts))
