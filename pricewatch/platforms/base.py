@@ -263,6 +263,12 @@ class ProductSpider(PricewatchSpider, SitemapSpider):
 
     def parse_product(self, response: Response) -> Iterator[Any]:
         if response.status in GONE_STATUSES:
+            if self.product_urls:  # asked for by URL: say so (gone is only for tracked ones)
+                yield self.failure(
+                    response.url,
+                    f"http_{response.status}",
+                    "the page is not found (a tracked listing is marked gone)",
+                )
             yield ListingGone(url=response.url, shop=self.name, http_status=response.status)
             return
         if not isinstance(response, TextResponse):
