@@ -156,12 +156,23 @@ class QueryStore(StoreBase):
             ]
 
     def history(self, url_or_sku: str) -> list[tuple[ListingInfo, list[ObservationRow]]]:
-        """Listings whose URL or SKU is exactly ``url_or_sku``, with observations oldest first."""
+        """Listings whose URL or SKU is ``url_or_sku``, with observations oldest first.
+
+        A URL matches with or without its trailing slash, and a URL without a query also
+        matches its variants (``...?variant=ID``, Shopify's listing per variant).
+        """
+        bare = url_or_sku.rstrip("/")
+        urls = {url_or_sku, bare, bare + "/"}
+        matches = [Listing.url.in_(urls), Listing.sku == url_or_sku]
+        if "://" in url_or_sku and "?" not in url_or_sku:
+            escaped = bare.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            for prefix in {escaped, escaped + "/"}:
+                matches.append(Listing.url.like(prefix + "?variant=%", escape="\\"))
         with self._read_session() as session:
             found = session.execute(
                 select(Listing, Shop.slug)
                 .join(Shop, Listing.shop_id == Shop.id)
-                .where(or_(Listing.url == url_or_sku, Listing.sku == url_or_sku))
+                .where(or_(*matches))
                 .order_by(Shop.slug, Listing.url)
             ).all()
             ids = [listing.id for listing, _ in found]
@@ -193,6 +204,17 @@ class QueryStore(StoreBase):
             return [
                 (listing_info(listing, slug), observations[listing.id]) for listing, slug in found
             ]
+
+    def listing_counts(self) -> dict[str, int]:
+        """Per shop slug: listings that are not gone."""
+        stmt = (
+            select(Shop.slug, func.count(Listing.id))
+            .join(Listing, Listing.shop_id == Shop.id)
+            .where(Listing.gone_at.is_(None))
+            .group_by(Shop.slug)
+        )
+        with self._read_session() as session:
+            return {slug: count for slug, count in session.execute(stmt)}
 
     def listing_urls(self, shop: str) -> list[str]:
         """URLs of the shop's listings that are not gone (crawls revisit the ones they miss)."""

@@ -246,6 +246,25 @@ class RunStore(StoreBase):
             rows = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit))
             return [run_info(run) for run in rows]
 
+    def latest_runs(self) -> dict[str, tuple[RunInfo, RunInfo | None]]:
+        """Per spider: its latest run and its latest ``finished`` run (for health checks)."""
+        latest = select(func.max(CrawlRun.id)).group_by(CrawlRun.spider)
+        finished = (
+            select(func.max(CrawlRun.id))
+            .where(CrawlRun.status == "finished")
+            .group_by(CrawlRun.spider)
+        )
+        with self._read_session() as session:
+            last = {
+                r.spider: run_info(r)
+                for r in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(latest)))
+            }
+            ok = {
+                r.spider: run_info(r)
+                for r in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(finished)))
+            }
+        return {spider: (run, ok.get(spider)) for spider, run in last.items()}
+
     def run(self, run_id: int) -> RunInfo | None:
         """One crawl run, or None."""
         with self._read_session() as session:
