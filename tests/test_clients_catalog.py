@@ -278,7 +278,7 @@ def test_unknown_and_duplicate_columns(tmp_path: Path) -> None:
     ):
         parse_catalogue(path, "CNY")
     path.write_text("title,price\nx,1\n", "utf-8")
-    with pytest.raises(PricewatchError, match="no SKU column .* columns found: title, price"):
+    with pytest.raises(PricewatchError, match=r"no SKU column .* columns found: title, price"):
         parse_catalogue(path, "CNY")
 
 

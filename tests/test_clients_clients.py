@@ -63,7 +63,7 @@ def test_locale(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("text", ["fr", "zh", "zh-TW", ""])
 def test_bad_locale(text: str) -> None:
-    with pytest.raises(ClientInputError, match="--locale: .* is not one of zh-CN, en"):
+    with pytest.raises(ClientInputError, match=r"--locale: .* is not one of zh-CN, en"):
         parse_locale(text)
 
 

@@ -2,14 +2,15 @@
 
 Headers are matched flexibly — case, spaces, ``_``/``-`` and a bracketed unit (``售价（元）``,
 ``Price (CNY)``) do not matter — in English or Chinese (:data:`HEADER_SYNONYMS`). Only the SKU
-column is required (title lines above the header are skipped); unknown columns are ignored and named in the result. Each cell is checked:
-prices read with pricewatch's money rules in the client's currency (``¥1,299.00``, ``1299``,
-``1299元``; another currency is an error), GTINs must be 8, 12, 13 or 14 digits with a valid
-check digit (``6.90123E+12``, what Excel makes of a long number, is called out), competitor
-URLs (several per cell, separated by whitespace, ``;`` or newlines) must be http(s) URLs, and a
-SKU may appear once. Every bad cell is reported with its row number, column and reason; when
-any row is bad nothing is imported unless ``skip_bad``. Re-importing updates products by SKU;
-``replace`` also removes products missing from the file (never those on skipped bad rows).
+column is required (title lines above the header are skipped); unknown columns are ignored
+and named in the result. Each cell is checked: prices read with pricewatch's money rules in
+the client's currency (``¥1,299.00``, ``1299``, ``1299元``; another currency is an error),
+GTINs must be 8, 12, 13 or 14 digits with a valid check digit (``6.90123E+12``, what Excel
+makes of a long number, is called out), competitor URLs (several per cell, separated by
+whitespace, ``;`` or newlines) must be http(s) URLs, and a SKU may appear once. Every bad
+cell is reported with its row number, column and reason; when any row is bad nothing is
+imported unless ``skip_bad``. Re-importing updates products by SKU; ``replace`` also removes
+products missing from the file (never those on skipped bad rows).
 """
 
 from __future__ import annotations
