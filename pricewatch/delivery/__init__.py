@@ -1,0 +1,1 @@
+"""Delivering reports to clients: e-mail over SMTP (:mod:`pricewatch.delivery.smtp`)."""
