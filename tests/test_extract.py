@@ -57,7 +57,8 @@ PRODUCT = {
         ("product.html", "119.99", "USD", "in_stock", "microdata", "Executive Anvil"),
         ("product-ref.html", "119.99", "USD", "in_stock", "microdata", "Executive Anvil"),
         ("product_microdata.html", "119.99", "USD", "in_stock", "microdata", "Executive Anvil"),
-        ("microdata-with-description.html", "5.29", "GBP", "unknown", "microdata", None),
+        # Its offers: 5.29 (no availability), 9.56 and 5.29 InStock: the lowest in-stock one wins.
+        ("microdata-with-description.html", "5.29", "GBP", "in_stock", "microdata", None),
         # This page has microdata and OpenGraph; the cheaper-to-trust microdata wins.
         ("opengraph_ns_product_test.html", "17.99", "USD", "in_stock", "microdata", None),
     ],

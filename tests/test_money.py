@@ -22,6 +22,7 @@ from pricewatch.money import (
     normalize_currency,
     parse_amount,
     parse_price,
+    region_currency,
     to_minor_units,
 )
 from pricewatch.money import currencies as money
@@ -202,6 +203,17 @@ OUR_CASES = [
     pytest.param("£54.17", "USD", "54.17", "GBP", id="text-currency-beats-hint"),
     pytest.param("29.95", "Price: $32.00", "29.95", "USD", id="free-text-hint"),
     pytest.param("12", None, "12", None, id="no-currency-anywhere"),
+    # Found trying it as a new user: 元 is the dollar of a Taiwan (HK, Macau) shop; RUR is RUB.
+    pytest.param("1,290元", "TWD", "1290", "TWD", id="yuan-on-a-twd-shop"),
+    pytest.param("售價 NT$1,290元", None, "1290", "TWD", id="yuan-with-nt-dollar"),
+    pytest.param("HK$ 88 元", None, "88", "HKD", id="yuan-with-hk-dollar"),
+    pytest.param("1,290元", "EUR", "1290", "CNY", id="yuan-not-a-member-hint-stays-cny"),
+    pytest.param("1 500 RUR", None, "1500", "RUB", id="legacy-rur"),
+    pytest.param("RUR 99,90", None, "99.90", "RUB", id="legacy-rur-before"),
+    # Thousand separators by currency convention keep being read right.
+    pytest.param("$24.990", "CLP", "24990", "CLP", id="clp-dot-thousands"),
+    pytest.param("$ 2.449", "ARS", "2449", "ARS", id="ars-dot-thousands"),
+    pytest.param("Rs 23,450", "INR", "23450", "INR", id="inr-comma-thousands"),
     # No price.
     pytest.param("¥0", None, None, None, id="zero"),
     pytest.param("0.00元", None, None, None, id="zero-decimals"),
@@ -224,6 +236,55 @@ def test_parse_price(
         assert result is None
     else:
         assert result == Money(Decimal(amount), currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "currency"),
+    [
+        pytest.param("$1,290", "TWD", "TWD", id="dollar-on-a-tw-page"),
+        pytest.param("$88", "HKD", "HKD", id="dollar-on-a-hk-page"),
+        pytest.param("$4.90", "SGD", "SGD", id="dollar-on-a-sg-page"),
+        pytest.param("1,290元", "TWD", "TWD", id="yuan-on-a-tw-page"),
+        pytest.param("¥1,200", "JPY", "JPY", id="yen-on-a-jp-page"),
+        pytest.param("€19.99", "TWD", "EUR", id="a-sign-of-its-own-wins"),
+        pytest.param("US$12", "TWD", "USD", id="us-dollar-stays-usd"),
+        pytest.param("1290", "TWD", None, id="region-never-gives-a-bare-number-a-currency"),
+        pytest.param("$12", None, "USD", id="no-region-dollar-is-usd"),
+    ],
+)
+def test_region_decides_shared_signs_only(text: str, region: str | None, currency: str) -> None:
+    result = parse_price(text, region=region)
+    assert result is not None and result.currency == currency
+
+
+def test_shop_currency_beats_region() -> None:
+    assert parse_price("$12", "CAD", region="TWD") == Money(Decimal("12"), "CAD")
+
+
+def test_legacy_codes_normalize() -> None:
+    assert normalize_currency("RUR") == "RUB"
+    assert normalize_currency("rur") == "RUB"
+    assert normalize_currency("元") == "CNY"
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "currency"),
+    [
+        ("https://shop.example.com.tw/p/1", None, "TWD"),
+        ("https://www.shop.hk/p/1", None, "HKD"),
+        ("https://shop.sg/p/1", "en", "SGD"),
+        ("https://shop.example.com/p/1", "zh-TW", "TWD"),
+        ("https://shop.example.com/p/1", "zh-Hant", "TWD"),
+        ("https://shop.example.com/p/1", "zh-Hant-HK", "HKD"),
+        ("https://shop.example.com/p/1", "ja", "JPY"),
+        ("https://shop.example.com.tw/p/1", "en-US", "USD"),  # the page's own locale first
+        ("https://shop.example.com/p/1", "en", None),
+        ("https://shop.example.de/p/1", None, None),  # € is nobody else's: nothing to decide
+        (None, None, None),
+    ],
+)
+def test_region_currency(url: str | None, lang: str | None, currency: str | None) -> None:
+    assert region_currency(url, lang) == currency
 
 
 def test_parse_price_keeps_decimal_exactness() -> None:

@@ -1,35 +1,73 @@
 """Last-resort finder for a page's main price, used when structured data and shop selectors
 found nothing. Its answers are marked low-confidence.
 
-It scores elements whose class, id or ``itemprop`` mentions a price (``price``, ``jiage``,
-``sale``...) or whose own text starts with a currency sign, and skips struck-through prices
-(``<del>``, ``<s>``, ``old``/``was``/``list``/``original`` classes), which become the list price.
+Candidates are elements whose class, id or ``itemprop`` mentions a price (``price``, ``jiage``,
+``data-price``...) and elements whose own text starts or ends with a currency sign. Decoys are
+dropped before scoring:
+
+- anything in navigation, header, footer, recommendation carousels, recently viewed items,
+  reviews or comparison tables (:func:`~pricewatch.extract.layout.elsewhere`);
+- instalments ("12 x 24,90", "/mes", "/mo", "分期", "每期"), shipping costs, "save 20 €",
+  loyalty points: judged by the words right before and after the number;
+- candidates far from the product's title (more than :data:`MAX_DISTANCE` tree levels up),
+  so an unavailable product whose page only shows other products' prices gives no price.
+
+Struck-through prices (``<del>``, ``<s>``, ``<strike>``, ``old``/``was``/``list`` classes) are
+list-price candidates, never the price. Among the rest the nearest to the title wins, then a
+"sale/current/final" class, then page order.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from parsel import Selector
 
+from pricewatch.extract.layout import PageIndex, elsewhere, index, near, text_of, tree_distance
 from pricewatch.money import Money, parse_price
 
-_CANDIDATES = (
-    "//*[not(self::script or self::style or self::option or self::title)]"
-    "[contains(translate(@class, 'PRICE', 'price'), 'price')"
-    " or contains(translate(@id, 'PRICE', 'price'), 'price')"
-    " or contains(@class, 'jiage') or @data-price or @itemprop='price']"
+__all__ = ["MAX_DISTANCE", "HeuristicPrice", "find_list_price", "find_main_price"]
+
+#: Candidates further than this many levels up from the title are other products' prices.
+MAX_DISTANCE = 8
+# A list price is within this many levels of the price or title, below this multiple of it.
+_LIST_NEAR = 4
+_MAX_LIST_RATIO = 5
+
+# Struck-through/list-price names: whole words ("price-old", "a-text-strike", "was") or known
+# glued forms ("oldPrice", "listprice"), so "ProductDataList" is not a list price.
+_OLD = re.compile(
+    r"(?:^|[^a-z])(?:old|was|list|original|compare|strike|strikethrough|regular|market|before|"
+    r"yuanjia|rrp|msrp|uvp|crossed|statt|del)(?:[^a-z]|$)|oldprice|listprice|wasprice|"
+    r"regularprice|originalprice|compareat|strikeprice|marketprice",
+    re.I,
 )
-_CURRENCY_TEXT = (
-    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]"
-    "[starts-with(normalize-space(), '¥') or starts-with(normalize-space(), '￥')"
-    " or starts-with(normalize-space(), '$') or starts-with(normalize-space(), '€')"
-    " or starts-with(normalize-space(), '£')]"
+_GOOD = re.compile(r"sale|current|now|final|promo|special|our|actual|main|offer|deal", re.I)
+# Words right before a number that make it something other than the price.
+_DECOY_BEFORE = re.compile(
+    r"(?:save|you\s+save|saving|économisez|ahorra|ahorras|sparen|sie\s+sparen|risparmi|"
+    r"economize|oszczędzasz|节省|省|立省|shipping|delivery|postage|versand|envío|envio|"
+    r"livraison|spedizione|运费|送料|配送料|points?|积分|ポイント|gift\s+card|trade[-\s]?in|"
+    r"\d+\s*[x×]|\d+\s*(?:cuotas|rate|raten|installments|instalments|期))\W{0,6}$",
+    re.I,
 )
-_OLD = re.compile(r"old|was|list|original|compare|strike|regular|market|del|before|yuanjia", re.I)
-_GOOD = re.compile(r"sale|current|now|final|promo|special|our|actual|main|product", re.I)
-_BAD_CONTEXT = re.compile(r"related|recommend|similar|cart|footer|header|nav|shipping", re.I)
+# Words right after a number that make it an instalment or a unit price.
+_DECOY_AFTER = re.compile(
+    r"^\W{0,3}(?:/\s*(?:mo|month|mes|mês|monat|mois|mese|月|期)\b|per\s+month|a\s+month|al\s+mes|"
+    r"por\s+mes|par\s+mois|im\s+monat|al\s+mese|x\s*\d|每期|/期|分期|shipping|delivery|versand)",
+    re.I,
+)
+# Words right before a number that make it the list price.
+_LIST_LABEL = re.compile(
+    r"(?:rrp|list\s+price|was|before|regular\s+price|retail\s+price|msrp|uvp|statt|"
+    r"pvpr?|precio\s+(?:recomendado|anterior)|prix\s+(?:conseillé|barré)|prezzo\s+consigliato|"
+    r"原价|原價|市场价|市場價|定价|定價|参考价|参考価格|希望小売価格)\W{0,6}$",
+    re.I,
+)
+_NUMBER_START = re.compile(r"(?<![\d.,])\d")
+_NUMBER_END = re.compile(r"[\d.,' ]*\d\s?(?:[^\d\s/]{1,3})?")
 
 
 @dataclass
@@ -40,52 +78,164 @@ class HeuristicPrice:
     #: Text around the price (its container, a few levels up): where stock wording is looked
     #: for, since the whole page mentions "预售" or "sold out" in menus and related products.
     context: str = ""
+    #: The element the price was read from (an anchor for the buy box).
+    node: Any = None
 
 
-def _context_classes(node: Selector) -> str:
-    return " ".join(node.xpath("ancestor-or-self::*/@class | ancestor-or-self::*/@id").getall())
+@dataclass
+class _Candidate:
+    node: Any
+    money: Money
+    struck: bool
+    score: int
+    order: int
+    label: str
 
 
-def find_main_price(sel: Selector, currency_hint: str | None = None) -> HeuristicPrice | None:
-    """The most plausible main price on the page, or ``None``."""
-    best: tuple[int, int, Money, str, Selector | None] | None = None
-    old: Money | None = None
-    nodes = sel.xpath(_CANDIDATES)[:200]
+def _struck(node: Any) -> bool:
+    for level, element in enumerate((node, *node.iterancestors())):
+        if level > 3:
+            return False
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("del", "s", "strike"):
+            return True
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if level <= 1 and _OLD.search(names):
+            return True
+        if "line-through" in (element.get("style") or ""):
+            return True
+    return False
+
+
+def _surroundings(node: Any, text: str) -> tuple[str, str]:
+    """The words right before and after the element's text, in its parent's text."""
+    parent = node.getparent()
+    around = text_of(parent, 300) if parent is not None else text
+    at = around.find(text)
+    if at < 0:
+        return "", ""
+    return around[max(0, at - 30) : at], around[at + len(text) : at + len(text) + 20]
+
+
+def _decoy(text: str, before: str, after: str) -> bool:
+    """Whether the words around the number say it is not the product's price."""
+    if _DECOY_BEFORE.search(before) or _DECOY_AFTER.search(after):
+        return True
+    # The element's own text: "Save £3.46", "12 x 24,90", "24,90 €/mes".
+    for digit in _NUMBER_START.finditer(text):
+        if _DECOY_BEFORE.search(text[: digit.start()]):
+            return True
+        end = _NUMBER_END.match(text, digit.start())
+        if end and _DECOY_AFTER.search(text[end.end() :]):
+            return True
+    return False
+
+
+def _labelled_list_price(text: str, before: str) -> bool:
+    """ "RRP: £16.99", "List Price: $10.00", "UVP 49,99 €", "原价 ¥199": a list price."""
+    first_digit = _NUMBER_START.search(text)
+    own_label = text[: first_digit.start()] if first_digit else ""
+    return bool(_LIST_LABEL.search(before) or _LIST_LABEL.search(own_label))
+
+
+def _candidates(
+    page: PageIndex, currency_hint: str | None, title: Any | None, region: str | None = None
+) -> list[_Candidate]:
+    anchors = [title] if title is not None else []
+    seen: set[Any] = set()
+    memo: dict[Any, bool] = {}
+    found: list[_Candidate] = []
+    nodes = page.prices[:300] + page.money_text[:200]
     for order, node in enumerate(nodes):
-        own = f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
-        text = node.attrib.get("data-price") or " ".join(
-            t.strip() for t in node.xpath(".//text()").getall() if t.strip()
-        )
+        if node in seen or not isinstance(node.tag, str):
+            continue
+        seen.add(node)
+        if elsewhere(node, memo):
+            continue
+        text = node.get("data-price") or text_of(node, 61)
         if not text or len(text) > 60:
             continue
-        money = parse_price(text, currency_hint)
+        money = parse_price(text, currency_hint, region=region)
         if money is None:
             continue
-        struck = bool(node.xpath("ancestor-or-self::del | ancestor-or-self::s"))
-        if struck or _OLD.search(own):
-            old = old or money
+        before, after = _surroundings(node, text)
+        if _decoy(text, before, after):
             continue
-        score = 3 + (2 if _GOOD.search(own) else 0)
-        score -= 4 if _BAD_CONTEXT.search(_context_classes(node)) else 0
-        score += 1 if money.currency else 0
-        if best is None or (score, -order) > (best[0], -best[1]):
-            best = (score, order, money, f"element .{own.strip() or node.root.tag}", node)
-    if best is None:
-        for order, text in enumerate(sel.xpath(_CURRENCY_TEXT).getall()[:100]):
-            money = parse_price(text, currency_hint)
-            if money is not None:
-                best = (0, order, money, "first currency text", None)
-                break
-    if best is None:
+        distance = tree_distance(node, anchors) if anchors else 0
+        if distance > MAX_DISTANCE:
+            continue
+        own = f"{node.get('class') or ''} {node.get('id') or ''}"
+        score = 3 + (2 if _GOOD.search(own) else 0) + (1 if money.currency else 0) - distance
+        label = f"element .{own.strip() or node.tag}"
+        struck = _struck(node) or _labelled_list_price(text, before)
+        found.append(_Candidate(node, money, struck, score, order, label))
+    return found
+
+
+def find_main_price(
+    sel: Selector,
+    currency_hint: str | None = None,
+    title: Any | None = None,
+    page: PageIndex | None = None,
+    region: str | None = None,
+) -> HeuristicPrice | None:
+    """The most plausible main price on the page, or ``None``.
+
+    ``title`` is the product's title element (:func:`~pricewatch.extract.layout.main_title`);
+    without one, distances are not used. ``page`` is the page's :class:`PageIndex` around the
+    title (built here when not given). ``region`` is the page country's currency, for shared
+    signs (:func:`~pricewatch.money.region_currency`).
+    """
+    if page is None:
+        anchors = [title] if title is not None else []
+        page = index(near(sel.root, anchors, MAX_DISTANCE))
+    candidates = _candidates(page, currency_hint, title, region)
+    current = [c for c in candidates if not c.struck]
+    if not current:
         return None
-    main = best[2]
-    if old is not None and old.amount <= main.amount:
-        old = None  # a "list price" below the price is some other number
-    context = ""
-    if best[4] is not None:
-        container = best[4].xpath(
-            "ancestor::*[position() <= 3][not(self::html or self::body)][last()]"
-        )
-        scope = container[0] if container else best[4]
-        context = " ".join(scope.xpath(".//text()[not(ancestor::script)]").getall())[:2000]
-    return HeuristicPrice(price=main, list_price=old, detail=best[3], context=context)
+    best = max(current, key=lambda c: (c.score, -c.order))
+    old = _list_price(candidates, best.money, best.node, title)
+    container = best.node
+    for _ in range(3):
+        parent = container.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        container = parent
+    context = text_of(container, 2000)
+    return HeuristicPrice(best.money, old, best.label, context, best.node)
+
+
+def _list_price(candidates: list[_Candidate], price: Money, *anchors: Any) -> Money | None:
+    """The struck-through or "RRP" price of the same offer: above the price, next to it or to
+    the title."""
+    struck = [
+        c
+        for c in candidates
+        if c.struck
+        and price.amount < c.money.amount < price.amount * _MAX_LIST_RATIO
+        and c.money.currency in (None, price.currency)
+    ]
+    if not struck:
+        return None
+    near_by = [a for a in anchors if a is not None]
+    nearest = min(struck, key=lambda c: (tree_distance(c.node, near_by), c.order))
+    return nearest.money if tree_distance(nearest.node, near_by) <= _LIST_NEAR else None
+
+
+def find_list_price(
+    sel: Selector,
+    price: Money,
+    currency_hint: str | None = None,
+    title: Any | None = None,
+    page: PageIndex | None = None,
+    region: str | None = None,
+) -> Money | None:
+    """The page's struck-through price for a price read from structured data, or ``None``.
+
+    Looked for next to the title (structured data gives no element for its price).
+    """
+    if title is None:
+        return None
+    if page is None:
+        page = index(near(sel.root, [title], MAX_DISTANCE))
+    return _list_price(_candidates(page, currency_hint, title, region), price, title)

@@ -8,9 +8,11 @@ as a missing title or brand):
 2. the shop's own CSS/XPath selectors;
 3. the heuristic main-price finder (``confidence="low"``).
 
-When a product has several offers (variants, sellers), the one the URL selects
-(``?variant=``, ``?sku=``, a SKU appearing in the URL) is taken, otherwise the lowest price;
-``offer_note`` says which.
+Which product and offer win when structured data lists several: :mod:`.offers`
+(``offer_note`` says which). Availability, when the winning source does not state it, comes
+from ``og:availability``-style meta, then the shop's selectors, then the buy box
+(:mod:`.buybox`: stock blocks, buy buttons, wording near the price); ``availability_by`` and
+``availability_confidence`` say which. A result without a price has no ``confidence``.
 """
 
 from __future__ import annotations
@@ -19,22 +21,23 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
-from pricewatch.extract import structured
-from pricewatch.extract.availability import availability_from_text
-from pricewatch.extract.heuristic import find_main_price
-from pricewatch.extract.structured import Offer, ProductData
-from pricewatch.money import normalize_currency, parse_price
+from pricewatch.extract import meta, structured
+from pricewatch.extract.availability import availability_from_text, normalize_availability
+from pricewatch.extract.buybox import page_availability
+from pricewatch.extract.heuristic import MAX_DISTANCE, find_list_price, find_main_price
+from pricewatch.extract.layout import PageIndex, index, main_title, near, text_of
+from pricewatch.extract.offers import choose_offer, main_product, sale_price_elsewhere
+from pricewatch.extract.structured import ProductData
+from pricewatch.money import Money, normalize_currency, parse_price, region_currency
 from pricewatch.records import Availability
 
 #: Fields a shop may give selectors for.
 SELECTOR_FIELDS = frozenset(
     {"title", "price", "list_price", "currency", "availability", "sku", "gtin", "brand", "image"}
 )
-_VARIANT_PARAMS = ("variant", "sku", "skuid", "sku_id", "variant_id", "vid")
 
 
 @dataclass
@@ -52,13 +55,19 @@ class Extraction:
     currency: str | None = None
     list_price: Decimal | None = None
     availability: Availability = "unknown"
+    #: Where the availability was read: a structured-data source, "selectors", "stock block",
+    #: "buy button", "disabled buy button", "notify-me control", "wording near the price".
+    availability_by: str | None = None
+    #: "high" (structured data, shop selectors), "medium" (stock block, buy control), "low".
+    availability_confidence: str | None = None
     sku: str | None = None
     gtin: str | None = None
     mpn: str | None = None
     brand: str | None = None
     image: str | None = None
     extracted_by: str | None = None
-    confidence: str = "high"
+    #: "high" from structured data or selectors, "low" from the heuristic, None without a price.
+    confidence: str | None = "high"
     offer_note: str | None = None
     offers_count: int = 0
     error: str | None = None
@@ -87,44 +96,6 @@ def select_text(sel: Selector, query: str) -> str | None:
     return text or None
 
 
-def _choose_offer(offers: list[Offer], url: str) -> tuple[Offer, str | None]:
-    """The offer the URL selects, else the lowest priced one."""
-    if len(offers) == 1:
-        return offers[0], None
-    parts = urlsplit(url)
-    query = {k.lower(): v for k, v in parse_qs(parts.query).items()}
-    wanted = [v for key in _VARIANT_PARAMS for v in query.get(key, [])]
-    for value in wanted:
-        for offer in offers:
-            offer_query = parse_qs(urlsplit(offer.url or "").query)
-            ids = {
-                offer.sku,
-                offer.gtin,
-                *(v for k in _VARIANT_PARAMS for v in offer_query.get(k, [])),
-            }
-            if value in ids:
-                return offer, f"variant {value} selected by URL"
-    path = parts.path
-    for offer in offers:
-        if offer.sku and len(offer.sku) >= 3 and offer.sku in path:
-            return offer, f"SKU {offer.sku} selected by URL"
-    lowest = min(offers, key=lambda o: o.price or Decimal(0))
-    label = lowest.sku or lowest.name or "unnamed offer"
-    return lowest, f"lowest of {len(offers)} offers ({label})"
-
-
-def _main_product(products: list[ProductData], url: str) -> ProductData | None:
-    """A page may describe related products too: prefer the one naming this URL."""
-    priced = [p for p in products if p.priced_offers]
-    if not priced:
-        return None
-    path = urlsplit(url).path.rstrip("/")
-    for product in priced:
-        if product.url and path and urlsplit(product.url).path.rstrip("/") == path:
-            return product
-    return priced[0]
-
-
 def _fill_from(target: Extraction, product: ProductData) -> None:
     target.title = target.title or product.name
     target.sku = target.sku or product.sku
@@ -150,75 +121,144 @@ def extract_product(
     JPY for a Japanese shop). ``body``/``encoding`` are needed only for RDFa.
     """
     hint = normalize_currency(currency) if currency else None
+    # The page's country decides shared signs ($, ¥, 元, kr) when the shop does not say.
+    region = region_currency(url, sel.xpath("/html/@lang").get())
     result = Extraction(url=url)
+    title_node = main_title(sel)
+    title_text = text_of(title_node, 300) if title_node is not None else None
+    opengraph = meta.from_opengraph(sel, hint)
     seen: list[ProductData] = []
     readers = (
         lambda: structured.from_jsonld(sel, hint),
         lambda: structured.from_microdata(sel, url, hint),
         lambda: structured.from_rdfa(sel, body, encoding, url, hint) if body else [],
-        lambda: structured.from_opengraph(sel, hint),
-        lambda: structured.from_itemprop_meta(sel, hint),
+        lambda: opengraph,
+        lambda: meta.from_itemprop_meta(sel, hint),
     )
     for read in readers:
         products = read()
         seen.extend(products)
-        product = _main_product(products, url)
-        if product is None:
-            continue
-        offer, note = _choose_offer(product.priced_offers, url)
-        result.price, result.list_price = offer.price, offer.list_price
-        result.currency = offer.currency or hint
-        result.availability = offer.availability
-        result.extracted_by, result.offer_note = product.source, note
-        result.offers_count = len(product.priced_offers)
-        # A chosen variant's own name ("12GB+256GB 白色") qualifies the product's name.
-        if note and offer.name and product.name and offer.name not in product.name:
-            result.title = f"{product.name} {offer.name}"
-        result.sku, result.gtin = offer.sku, offer.gtin
-        _fill_from(result, product)
-        break
+        product = main_product(products, url, title_text)
+        if product is not None:
+            _take_product(result, product, url, opengraph)
+            break
     for product in seen:  # other sources may still know the title, brand, image...
         _fill_from(result, product)
+    if result.availability == "unknown":
+        _set_availability(result, _unpriced_availability(seen), "structured data", "high")
+    if result.availability == "unknown":
+        _set_availability(result, meta.meta_availability(sel), "meta", "high")
 
     if selectors:
-        _apply_selectors(result, sel, selectors, hint)
+        _apply_selectors(result, sel, selectors, hint, region)
 
+    price_node, price_context = None, ""
+    title_anchors = [title_node] if title_node is not None else []
+    page: PageIndex | None = None  # built once, only for pages that need it
     if result.price is None and heuristic:
-        found = find_main_price(sel, hint)
+        page = index(near(sel.root, title_anchors, MAX_DISTANCE))
+        found = find_main_price(sel, hint, title_node, page, region)
         if found is not None:
             result.price, result.currency = found.price.amount, found.price.currency or hint
             result.list_price = found.list_price.amount if found.list_price else None
             result.extracted_by, result.confidence = "heuristic", "low"
             result.offer_note = found.detail
             result.offers_count = 1
-            if result.availability == "unknown":
-                result.availability = availability_from_text(found.context)
+            price_node, price_context = found.node, found.context
+    if (
+        result.price is not None
+        and result.list_price is None
+        and result.extracted_by != "heuristic"
+    ):
+        page = page or index(near(sel.root, title_anchors, MAX_DISTANCE))
+        shown = find_list_price(
+            sel, Money(result.price, result.currency), hint, title_node, page, region
+        )
+        result.list_price = shown.amount if shown else None
+    if result.availability == "unknown":
+        anchors = [n for n in (title_node, price_node) if n is not None]
+        if page is None:
+            page = index(near(sel.root, title_anchors, MAX_DISTANCE))
+        in_box = page_availability(sel, anchors, price_context, page)
+        if in_box is not None:
+            result.availability = in_box.availability
+            result.availability_by = in_box.evidence
+            result.availability_confidence = in_box.confidence
 
     if result.title is None:
-        result.title = select_text(sel, "h1") or select_text(sel, "title")
+        result.title = title_text or select_text(sel, "h1") or select_text(sel, "title")
     if result.price is None:
         result.error = "no price found on the page"
+        result.confidence = None
     elif result.currency is None:
         result.error = "price has no currency (the page does not say; set the shop's currency)"
     return result
 
 
+def _take_product(
+    result: Extraction, product: ProductData, url: str, opengraph: list[ProductData]
+) -> None:
+    """Fill ``result`` from the page's own product and its chosen offer."""
+    offer, note = choose_offer(product.priced_offers, url)
+    price, list_price = offer.price, offer.list_price
+    sale = sale_price_elsewhere(offer, opengraph) if product.source != "opengraph" else None
+    if sale is not None:
+        price, list_price = sale.price, offer.price
+        note = f"sale price from OpenGraph ({product.source} gives the standard price)"
+    result.price, result.list_price = price, list_price
+    result.currency = offer.currency or (sale.currency if sale else None)
+    _set_availability(result, offer.availability, product.source, "high")
+    result.extracted_by, result.offer_note = product.source, note
+    result.offers_count = len(product.priced_offers)
+    # A chosen variant's own name ("12GB+256GB 白色") qualifies the product's name.
+    if note and offer.name and product.name and offer.name not in product.name:
+        result.title = f"{product.name} {offer.name}"
+    result.sku, result.gtin = offer.sku, offer.gtin
+    _fill_from(result, product)
+
+
+def _unpriced_availability(products: list[ProductData]) -> str | None:
+    """What the page's own product says about stock when it has no price ("sold out", "{}")."""
+    own = [p for p in products if p.rank == 0 and not p.priced_offers]
+    for product in own[:1]:
+        for offer in product.offers:
+            if offer.availability != "unknown":
+                return offer.availability
+    return None
+
+
+def _set_availability(result: Extraction, value: object, source: str, confidence: str) -> None:
+    """Record a known availability and its source; ``unknown`` and ``None`` change nothing."""
+    if value is None:
+        return
+    state = normalize_availability(value)  # also takes our own "in_stock" spelling
+    if state != "unknown":
+        result.availability = state
+        result.availability_by, result.availability_confidence = source, confidence
+
+
 def _apply_selectors(
-    result: Extraction, sel: Selector, selectors: Mapping[str, str], hint: str | None
+    result: Extraction,
+    sel: Selector,
+    selectors: Mapping[str, str],
+    hint: str | None,
+    region: str | None,
 ) -> None:
     """Shop selectors fill what structured data left empty (and provide the price if none)."""
     values = {name: select_text(sel, query) for name, query in selectors.items()}
     if result.price is None and values.get("price"):
         currency = normalize_currency(values.get("currency")) or hint
-        money = parse_price(values["price"], currency)
+        money = parse_price(values["price"], currency, region=region)
         if money is not None:
             result.price, result.currency = money.amount, money.currency or currency
             result.extracted_by, result.offers_count = "selectors", 1
             if values.get("list_price"):
-                old = parse_price(values["list_price"], result.currency)
+                old = parse_price(values["list_price"], result.currency, region=region)
                 result.list_price = old.amount if old else None
     if result.availability == "unknown" and values.get("availability"):
-        result.availability = availability_from_text(values["availability"])
+        _set_availability(
+            result, availability_from_text(values["availability"]), "selectors", "high"
+        )
     result.title = result.title or values.get("title")
     result.sku = result.sku or _strip_label(values.get("sku"))
     result.gtin = result.gtin or _strip_label(values.get("gtin"))

@@ -7,8 +7,7 @@ Sources, cheapest first, each turned into the same :class:`ProductData` shape:
 - microdata (``itemscope``/``itemprop``) through extruct, only when the page has ``itemscope``;
 - RDFa through extruct, only when the page has ``typeof`` attributes (extruct's RDFa parser costs
   ~20x the other syntaxes, so it is never run on a page that cannot contain it);
-- OpenGraph ``product:price:*`` / ``og:price:*`` and loose ``itemprop`` meta tags, read with
-  XPath directly.
+- OpenGraph and loose ``itemprop`` meta tags are read by :mod:`pricewatch.extract.meta`.
 
 Everything works on the one parsed tree of the response (``parsel.Selector``), except RDFa,
 which needs extruct's own DOM.
@@ -63,6 +62,9 @@ class ProductData:
     image: str | None = None
     url: str | None = None
     offers: list[Offer] = field(default_factory=list)
+    #: How likely this is the page's own product: 0 a product, 1 a loose offer (no product
+    #: around it), 2 an item of a list (``ItemList`` of accessories, related products).
+    rank: int = 0
 
     @property
     def priced_offers(self) -> list[Offer]:
@@ -81,12 +83,19 @@ def local_name(value: str) -> str:
     return value
 
 
+# Shops write "@type": "product" or "OFFER"; schema.org names are compared without case.
+_CANONICAL_TYPES = {
+    name.lower(): name for name in (*PRODUCT_TYPES, *OFFER_TYPES, "ItemList", "ListItem")
+}
+
+
 def _types(node: Mapping[str, Any]) -> set[str]:
     raw = node.get("@type", node.get("type"))
     if raw is None:
         return set()
     values = raw if isinstance(raw, list) else [raw]
-    return {local_name(v) for v in values if isinstance(v, str)}
+    names = (local_name(v) for v in values if isinstance(v, str))
+    return {_CANONICAL_TYPES.get(n.lower(), n) for n in names}
 
 
 def _first(value: Any) -> Any:
@@ -221,31 +230,41 @@ def products_in(
     found: list[ProductData] = []
     seen: set[int] = set()
 
-    def walk(node: Any, depth: int) -> None:
+    def walk(node: Any, depth: int, listed: bool) -> None:
         if depth > 12 or id(node) in seen:
             return
         if isinstance(node, list):
             for child in node:
-                walk(child, depth + 1)
+                walk(child, depth + 1, listed)
             return
         if not isinstance(node, Mapping):
             return
         seen.add(id(node))
-        if _types(node) & PRODUCT_TYPES:
-            found.append(_product_from(node, source, currency_hint))
+        types = _types(node)
+        if types & PRODUCT_TYPES:
+            product = _product_from(node, source, currency_hint)
+            product.rank = 2 if listed else 0
+            found.append(product)
             return  # variants and offers are read by _product_from
-        if _types(node) & OFFER_TYPES and isinstance(node.get("itemOffered"), Mapping):
-            # An Offer wrapping its product (seen on some marketplaces).
-            product = _product_from(node["itemOffered"], source, currency_hint)
+        if types & OFFER_TYPES:
+            offered = node.get("itemOffered")
+            if isinstance(offered, Mapping):
+                # An Offer wrapping its product (seen on some marketplaces).
+                product = _product_from(offered, source, currency_hint)
+            else:
+                # An Offer on its own (microdata shops that mark up only the buy box).
+                product = ProductData(source=source, name=_text(node.get("name")), rank=1)
             product.offers.extend(_offers_from(node, currency_hint))
+            product.rank = 2 if listed else product.rank
             found.append(product)
             return
+        listed = listed or "ItemList" in types
         for key, child in node.items():
             if key in ("@context",):
                 continue
-            walk(child, depth + 1)
+            walk(child, depth + 1, listed or key == "itemListElement")
 
-    walk(values, 0)
+    walk(values, 0, False)
     return found
 
 
@@ -317,78 +336,3 @@ def from_rdfa(
     except Exception:  # extruct/pyRdfa raise many kinds on odd markup; RDFa is optional
         return []
     return products_in(_rdfa_nested(nodes), "rdfa", currency_hint)
-
-
-def _meta(sel: Selector, *names: str) -> str | None:
-    for name in names:
-        value = sel.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content').get()
-        if value and value.strip():
-            return value.strip()
-    return None
-
-
-def from_opengraph(sel: Selector, currency_hint: str | None = None) -> list[ProductData]:
-    amount_text = _meta(sel, "product:price:amount", "og:price:amount", "product:sale_price:amount")
-    if amount_text is None:
-        return []
-    currency = (
-        normalize_currency(
-            _meta(sel, "product:price:currency", "og:price:currency", "product:sale_price:currency")
-        )
-        or currency_hint
-    )
-    price, text_currency = _amount(amount_text, currency)
-    list_price, _ = _amount(_meta(sel, "product:original_price:amount"), currency)
-    availability = _meta(sel, "product:availability", "og:availability")
-    offer = Offer(
-        price=price,
-        currency=currency or text_currency,
-        list_price=list_price,
-        availability=normalize_availability(availability),
-        sku=_meta(sel, "product:retailer_item_id", "product:sku"),
-    )
-    return [
-        ProductData(
-            source="opengraph",
-            name=_meta(sel, "og:title"),
-            sku=offer.sku,
-            gtin=_meta(sel, "product:gtin", "product:ean", "product:upc"),
-            brand=_meta(sel, "product:brand", "og:brand"),
-            image=_meta(sel, "og:image", "og:image:url"),
-            url=_meta(sel, "og:url"),
-            offers=[offer],
-        )
-    ]
-
-
-def from_itemprop_meta(sel: Selector, currency_hint: str | None = None) -> list[ProductData]:
-    """Loose ``itemprop`` tags outside any ``itemscope`` (microdata readers skip those)."""
-    nodes = sel.xpath('//*[@itemprop="price"][not(ancestor::*[@itemscope])]')
-    if not nodes:
-        return []
-    node = nodes[0]
-    raw = node.attrib.get("content") or " ".join(node.xpath(".//text()").getall())
-    currency = (
-        normalize_currency(
-            sel.xpath('//*[@itemprop="priceCurrency"][not(ancestor::*[@itemscope])]/@content').get()
-        )
-        or currency_hint
-    )
-    price, text_currency = _amount(raw, currency)
-    availability = sel.xpath(
-        '//*[@itemprop="availability"][not(ancestor::*[@itemscope])]'
-        "/@href | //*[@itemprop='availability'][not(ancestor::*[@itemscope])]/@content"
-    ).get()
-    return [
-        ProductData(
-            source="meta",
-            name=sel.xpath('//*[@itemprop="name"][not(ancestor::*[@itemscope])]//text()').get(),
-            offers=[
-                Offer(
-                    price=price,
-                    currency=currency or text_currency,
-                    availability=normalize_availability(availability),
-                )
-            ],
-        )
-    ]

@@ -90,10 +90,14 @@ _DOLLAR_CURRENCIES = _words(
 )
 _KRONA_CURRENCIES = frozenset({"SEK", "NOK", "DKK", "ISK"})
 _YEN_CURRENCIES = frozenset({"CNY", "JPY"})
+# "元" is the yuan in mainland China, and the everyday word for the dollar in Taiwan (新台币),
+# Hong Kong and Macau: a TWD shop writing "1,290元" means NT$1,290.
+_YUAN_CURRENCIES = frozenset({"CNY", "TWD", "HKD", "MOP"})
 
 # Signs that name a family of currencies; which one is decided by the text or the hint.
-_DOLLAR, _KRONA, _YEN = "$", "kr", "¥"
+_DOLLAR, _KRONA, _YEN, _YUAN = "$", "kr", "¥", "元"
 _AMBIGUOUS: dict[str, str] = {
+    "元": _YUAN,
     "$": _DOLLAR,
     "kr": _KRONA,
     "kr.": _KRONA,
@@ -113,7 +117,6 @@ _UNKNOWN = ""
 #: Keep keys as they appear in text; lookups are exact first, then case-insensitive for codes.
 _SYMBOLS: dict[str, str] = {
     # Chinese first: our users' own shops.
-    "元": "CNY",
     "人民币": "CNY",
     "人民幣": "CNY",
     "圆": "CNY",
@@ -295,6 +298,7 @@ _SYMBOLS: dict[str, str] = {
     "NIS": "ILS",
     "nis": "ILS",
     "Rbl": "RUB",
+    "RUR": "RUB",  # the code before the 1998 redenomination, still written by shops
     "руб": "RUB",
     "руб.": "RUB",
     "рубль": "RUB",

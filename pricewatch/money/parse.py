@@ -127,6 +127,7 @@ def parse_price(
     currency_hint: str | None = None,
     *,
     decimal_separator: str | None = None,
+    region: str | None = None,
 ) -> Money | None:
     """Read a price such as ``"￥1,299.00"``, ``"1.299,00 €"`` or ``"99-199元"``.
 
@@ -134,6 +135,10 @@ def parse_price(
     price; it is used when the text names no currency and to tell which ``$``, ``kr`` or ``¥``
     is meant (``"$"`` with hint ``"CAD"`` is CAD, ``"¥"`` with hint ``"JPY"`` is JPY).
     ``decimal_separator`` (``"."``, ``","``) overrides the guess, as in price-parser.
+    ``region`` is the currency of the page's country (its ``lang`` or host,
+    :func:`~pricewatch.money.region_currency`): it only decides which currency a shared sign
+    means (``$`` on a ``.tw`` page is TWD, ``元`` on a ``zh-TW`` page is TWD); unlike the hint
+    it never gives a currency to a bare number.
 
     Ranges give their low end; zero, negative and digit-less texts give ``None``. Never raises
     for a string ``text``.
@@ -165,7 +170,7 @@ def parse_price(
     ):
         number = number.split(" ", 1)[0]
     hint, hint_strong = _hint_currency(currency_hint)
-    currency = _currency(strong, weak, hint, hint_strong)
+    currency = _currency(strong, weak, hint, hint_strong, region)
     if (
         decimal_separator is None
         and currency is not None

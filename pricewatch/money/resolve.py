@@ -20,12 +20,17 @@ from pricewatch.money.currencies import (
     _UNKNOWN,
     _YEN,
     _YEN_CURRENCIES,
+    _YUAN,
+    _YUAN_CURRENCIES,
     ISO_CURRENCIES,
 )
 from pricewatch.money.symbols import _find_symbols
 from pricewatch.money.text import _clean
 
 __all__ = ["normalize_currency"]
+
+# Codes shops write that ISO 4217 does not (or no longer) list.
+_LEGACY_CODES = {"RMB": "CNY", "RUR": "RUB"}
 
 
 def _lookup(symbol: str) -> str | None:
@@ -36,16 +41,19 @@ def _lookup(symbol: str) -> str | None:
     upper = symbol.upper()
     if upper in ISO_CURRENCIES:
         return upper
-    if upper == "RMB":
-        return "CNY"
+    if upper in _LEGACY_CODES:  # "rmb", "rur"
+        return _LEGACY_CODES[upper]
     # "SGD$", "CAD$": a dollar code with the sign glued on.
     if upper.endswith("$") and upper[:-1] in _DOLLAR_CURRENCIES:
         return upper[:-1]
     return None
 
 
-def _resolve(symbol: str, context: list[str], hint: str | None, yen: str) -> str | None:
-    """The ISO code ``symbol`` means, given other currencies in the text and the hint."""
+def _resolve(
+    symbol: str, context: list[str], hint: str | None, yen: str, region: str | None = None
+) -> str | None:
+    """The ISO code ``symbol`` means, given other currencies in the text, the hint and the
+    region (the currency of the page's country, which only decides between shared signs)."""
     family = _AMBIGUOUS.get(symbol)
     if family is None:
         code = _lookup(symbol)
@@ -56,14 +64,16 @@ def _resolve(symbol: str, context: list[str], hint: str | None, yen: str) -> str
         _DOLLAR: _DOLLAR_CURRENCIES,
         _KRONA: _KRONA_CURRENCIES,
         _YEN: _YEN_CURRENCIES,
+        _YUAN: _YUAN_CURRENCIES,
     }[family]
     # "$ SGD 4.90", "¥1,200円": the text names the currency next to the sign.
     for code in context:
         if code in members:
             return code
-    if hint in members:
-        return hint
-    return {_DOLLAR: "USD", _KRONA: None, _YEN: yen}[family]
+    for known in (hint, region):
+        if known in members:
+            return known
+    return {_DOLLAR: "USD", _KRONA: None, _YEN: yen, _YUAN: "CNY"}[family]
 
 
 def normalize_currency(symbol_or_code: str | None, *, yen: str = "CNY") -> str | None:
@@ -120,15 +130,16 @@ def _currency(
     weak: list[re.Match[str]],
     hint: str | None,
     hint_strong: bool,
+    region: str | None = None,
 ) -> str | None:
     # Same precedence as price-parser: a clear sign in the text, then in the hint, then the
     # less reliable abbreviations and codes in the text, then in the hint.
     context = _context_codes(strong + weak)
-    yen = hint if hint in _YEN_CURRENCIES else "CNY"
+    yen = hint if hint in _YEN_CURRENCIES else (region if region in _YEN_CURRENCIES else "CNY")
     if strong:
-        return _resolve(strong[0].group(), context, hint, yen)
+        return _resolve(strong[0].group(), context, hint, yen, region)
     if hint and hint_strong:
         return hint
     if weak:
-        return _resolve(weak[0].group(), context, hint, yen)
+        return _resolve(weak[0].group(), context, hint, yen, region)
     return hint

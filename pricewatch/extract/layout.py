@@ -1,0 +1,223 @@
+"""Where the product is on a page: its title element, and what lies far from it.
+
+The heuristic price finder and the buy-box reader need the same two facts about a page: which
+element is the product's title (the anchor everything else is measured from), and whether an
+element sits in a part of the page that describes something else — navigation, header, footer,
+recommendation carousels ("customers also bought", 猜你喜欢), recently viewed items, reviews,
+comparison tables. Distances are counted in tree levels: how far up from the anchor the
+smallest element holding both the anchor and the candidate is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsel import Selector
+
+__all__ = ["PageIndex", "elsewhere", "index", "main_title", "near", "text_of", "tree_distance"]
+
+# Class or id tokens of page parts about other things, or hidden now. Structural words must
+# be whole tokens (or token parts between - and _), so "product-header" is not a header; decoy
+# words match anywhere in a token. One regex over "class id", searched once per element.
+_STRUCTURAL = (
+    r"(?:^|[-_\s])(?:header|footer|nav|navbar|navigation|menu|megamenu|breadcrumbs?|sidebar|"
+    r"topbar|masthead)(?:$|[-_\s])"
+)
+_DECOY = (
+    r"related|recommend|similar|carousel|upsell|up-sell|crosssell|cross-sell|recently|"
+    r"sponsor|also[-_]?(?:bought|viewed|like)|you[-_]?may|review|comparison|compare|"
+    r"accessor|guess|cnxh|tuijian|caini|rvi[-_]|history|bestseller|top-?sellers|"
+    r"bundle[-_]?(?:item|product)|other[-_]?(?:products|sellers|offers)|mini[-_]?cart|"
+    r"cart[-_]?drawer|newsletter|cookie|banner"
+)
+# Hidden now (a variant's sold-out note, a placeholder): not what the shopper sees.
+_HIDDEN_CLASS = r"(?:^|\s)(?:hidden|aok-hidden|d-none|is-hidden|hide|invisible)(?:$|\s)"
+_ELSEWHERE_NAMES = re.compile(f"{_STRUCTURAL}|{_DECOY}|{_HIDDEN_CLASS}", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_OTHER_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "noscript"})
+_TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"})
+_SKIP_TEXT = "ancestor::script or ancestor::style or ancestor::noscript"
+_WORD = re.compile(r"\w+", re.U)
+
+
+def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
+    """Whether an lxml element is hidden or lies in a part of the page about other things.
+
+    ``memo`` (one dict per page) remembers the answer for every element walked through, so
+    candidates sharing ancestors are cheap.
+    """
+    memo = {} if memo is None else memo
+    path: list[Any] = []
+    answer = False
+    element = node
+    while element is not None:
+        if element in memo:
+            answer = memo[element]
+            break
+        path.append(element)
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("body", "html"):
+            break
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if (
+            tag in _OTHER_TAGS
+            or element.get("hidden") is not None
+            or (names != " " and _ELSEWHERE_NAMES.search(names))
+            or _HIDDEN_STYLE.search(element.get("style") or "")
+        ):
+            answer = True
+            break
+        element = element.getparent()
+    for walked in path:
+        memo[walked] = answer
+    return answer
+
+
+def text_of(node: Any, limit: int = 400) -> str:
+    """An lxml element's visible text, whitespace folded, at most ``limit`` characters."""
+    parts = node.xpath(f".//text()[not({_SKIP_TEXT})]")
+    text = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
+    return text[:limit]
+
+
+def main_title(sel: Selector) -> Any | None:
+    """The element holding the product's name: the ``<h1>`` closest to the page title."""
+    candidates = [
+        s.root
+        for s in sel.xpath(
+            "//h1 | //*[@id='productTitle'] | //*[@itemprop='name'][ancestor::*[@itemscope]]"
+        )[:12]
+        if not elsewhere(s.root)
+    ]
+    if not candidates:
+        return None
+    title = (
+        sel.xpath("//meta[@property='og:title' or @name='og:title']/@content").get()
+        or sel.xpath("//meta[@name='og:title']/@value").get()
+        or sel.xpath("//title/text()").get()
+        or ""
+    )
+    wanted = {w.lower() for w in _WORD.findall(title)}
+
+    def overlap(node: Any) -> int:
+        words = {w.lower() for w in _WORD.findall(text_of(node, 300))}
+        return len(words & wanted)
+
+    best = max(candidates, key=overlap)
+    return best if overlap(best) else candidates[0]
+
+
+def tree_distance(node: Any, anchors: Sequence[Any]) -> int:
+    """Levels up from the nearest anchor to the smallest element holding it and ``node``.
+
+    0 when ``node`` is inside an anchor; a large number when there is no anchor. The parts of a
+    table (``tbody``, ``tr``, ``td``) do not count as levels: old shops lay pages out in tables.
+    """
+    best = 99
+    # A set of the elements themselves (not their ids): lxml reuses a live element's proxy,
+    # while the id of a proxy already freed may be handed to another element.
+    own = {node, *node.iterancestors()}
+    for anchor in anchors:
+        level = 0
+        for element in (anchor, *anchor.iterancestors()):
+            if element in own:
+                best = min(best, level)
+                break
+            # A layout table is one step, not four (table > tbody > tr > td).
+            level += element.tag not in _TABLE_PARTS
+    return best
+
+
+def near(root: Any, anchors: Sequence[Any], levels: int) -> list[Any]:
+    """The elements to search for things within ``levels`` of an anchor (as :func:`tree_distance`
+    counts), outermost only; ``[root]`` when there is no anchor.
+
+    Searching these subtrees instead of the whole page is what keeps the buy box and the
+    heuristic cheap on 3 MB pages.
+    """
+    if not anchors:
+        return [root]
+    tops: list[Any] = []
+    for anchor in anchors:
+        top, level = anchor, 0
+        for element in anchor.iterancestors():
+            level += top.tag not in _TABLE_PARTS
+            if level > levels:
+                break
+            top = element
+        tops.append(top)
+    outer: list[Any] = []
+    for top in tops:
+        above = set(top.iterancestors())
+        if top not in outer and not any(other in above for other in tops):
+            outer.append(top)
+    return outer
+
+
+_NOT_CONTENT = frozenset({"script", "style", "noscript", "template", "meta", "link", "title"})
+_PRICE_NAMES = re.compile(r"price|jiage", re.I)
+_STOCK_NAMES = re.compile(r"availab|stock|inventor|lager|kucun", re.I)
+_LINK_BUTTON = re.compile(r"btn|button|cart|buy", re.I)
+_ANY_NAME = re.compile(
+    f"{_PRICE_NAMES.pattern}|{_STOCK_NAMES.pattern}|{_LINK_BUTTON.pattern}", re.I
+)
+_INPUT_BUTTONS = frozenset({"submit", "image", "button"})
+_CURRENCY_SIGN = re.compile(r"[¥￥$€£₩₹元円₽]|zł|Kč|руб|RMB")
+_MAX_MONEY_TEXT = 80
+
+
+@dataclass
+class PageIndex:
+    """The elements near the product that the heuristic and the buy box look at, in page order."""
+
+    #: ``class``/``id`` mentions a price (``price``, ``jiage``), or ``data-price``/``itemprop``.
+    prices: list[Any] = field(default_factory=list)
+    #: ``class``/``id`` mentions stock (``availability``, ``stock``, ``inventory``, ``lager``).
+    stock: list[Any] = field(default_factory=list)
+    #: Buttons, submit/image inputs and links styled as buttons.
+    controls: list[Any] = field(default_factory=list)
+    #: Elements with a short text of their own holding a currency sign ("¥99", "1,320円").
+    money_text: list[Any] = field(default_factory=list)
+
+
+def index(scopes: Sequence[Any]) -> PageIndex:
+    """One walk over ``scopes`` sorting elements into a :class:`PageIndex`.
+
+    One walk in Python instead of an XPath per kind: libxml2 pays for every ``contains()`` on
+    every element, and on a 3 MB page the XPath with all the spellings costs ~4x this walk.
+    """
+    found = PageIndex()
+    for scope in scopes:
+        for element in scope.iter():
+            tag = element.tag
+            if not isinstance(tag, str) or tag in _NOT_CONTENT:
+                continue
+            names = f"{element.get('class') or ''} {element.get('id') or ''}"
+            named = _ANY_NAME.search(names) is not None  # one search for most elements
+            if (named and _PRICE_NAMES.search(names)) or (
+                element.get("data-price") is not None or element.get("itemprop") == "price"
+            ):
+                found.prices.append(element)
+            if named and _STOCK_NAMES.search(names):
+                found.stock.append(element)
+            text = element.text
+            if text and len(text) < _MAX_MONEY_TEXT and _CURRENCY_SIGN.search(text):
+                found.money_text.append(element)
+            tail = element.tail
+            if tail and len(tail) < _MAX_MONEY_TEXT and _CURRENCY_SIGN.search(tail):
+                owner = element.getparent()
+                if owner is not None and owner.tag not in _NOT_CONTENT:
+                    found.money_text.append(owner)
+            if (
+                tag == "button"
+                or (tag == "input" and (element.get("type") or "").lower() in _INPUT_BUTTONS)
+                or (
+                    tag == "a"
+                    and (element.get("role") == "button" or (named and _LINK_BUTTON.search(names)))
+                )
+            ):
+                found.controls.append(element)
+    return found
