@@ -191,8 +191,16 @@ def daemon(
         stop_grace=stop.total_seconds(),
         metrics=metrics,
     )
+    from pricewatch.config import get_config
+    from pricewatch.daemon.alerts import apprise_notifier
+
+    urls = get_config().alert_urls
+    try:
+        notify = apprise_notifier(urls) if urls else None
+    except ValueError as exc:
+        raise PricewatchError(f"PRICEWATCH_ALERT_URLS: {exc}") from None
     with Store.from_url(options.db_url) as store:
-        service = Daemon(options, store, _known, lambda: sorted(load_shops()))
+        service = Daemon(options, store, _known, lambda: sorted(load_shops()), notify)
         sys.exit(service.serve())
 
 

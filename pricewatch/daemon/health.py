@@ -8,6 +8,7 @@ run, the latest successful one, listings tracked and the latest run's extraction
 
 from __future__ import annotations
 
+import json
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,7 +76,9 @@ def status_report(store: Store, state_dir: Path, heartbeat_s: float = 10.0) -> d
             "extraction_failure_rate": round(rate, 4) if rate is not None else None,
             "last_error": last.error,
         }
+    alerts = _alert_state(state_dir)
     return {
+        "alerts": alerts,
         "daemon": {
             "state": health.state,
             "detail": health.detail,
@@ -88,6 +91,20 @@ def status_report(store: Store, state_dir: Path, heartbeat_s: float = 10.0) -> d
         },
         "jobs": {name: job.as_json() for name, job in sorted(state.jobs.items())},
         "shops": shops,
+    }
+
+
+def _alert_state(state_dir: Path) -> dict[str, Any]:
+    """Open incidents and the latest suppressed client alerts (``alerts.json``)."""
+    from pricewatch.daemon.alerts import ALERT_FILE
+
+    try:
+        data = json.loads((state_dir / ALERT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    return {
+        "open": data.get("incidents") or {},
+        "suppressed": (data.get("suppressed") or [])[-20:],
     }
 
 
@@ -126,6 +143,15 @@ def format_status(report: dict[str, Any], tz: Any = None) -> list[str]:
             f"{shop['listings']} listings  last run {shop['last_status']}"
             + (f", {rate:.0%} extraction failures" if rate is not None else "")
         )
+    alerts = report.get("alerts") or {}
+    if alerts.get("open"):
+        lines.append("open alerts:")
+        for key, incident in sorted(alerts["open"].items()):
+            lines.append(f"  {key:<32} since {when(incident['opened_at'])}  {incident['message']}")
+    if alerts.get("suppressed"):
+        lines.append("suppressed client alerts (the crawl looked broken):")
+        for item in alerts["suppressed"][-10:]:
+            lines.append(f"  {when(item['at'])} {item['client']}: {item['alert']} ({item['why']})")
     return lines
 
 

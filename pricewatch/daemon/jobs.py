@@ -71,7 +71,7 @@ class JobOutcome:
     results: list[JobResult] = field(default_factory=list)
 
 
-def _outcome_of(result: JobResult) -> str:
+def outcome_of(result: JobResult) -> str:
     if result.timed_out:
         return "timed_out"
     status = result.run.status
@@ -153,7 +153,7 @@ class JobRunner:
             return JobOutcome("failed", f"{spider}: {type(exc).__name__}: {exc}")
         finally:
             self.slots.release()
-        outcome = _outcome_of(result)
+        outcome = outcome_of(result)
         detail = "" if outcome == "ok" else f"{spider}: {result.run.error or outcome}"
         return JobOutcome(outcome, detail, [result.run.id], [result])
 

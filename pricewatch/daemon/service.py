@@ -40,7 +40,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from pricewatch.crawl.launcher import Launcher
-from pricewatch.daemon.jobs import JobOutcome, JobRunner, ProcessSlots, cpu_count
+from pricewatch.daemon.alerts import AlertRules, Alerts, Notifier
+from pricewatch.daemon.jobs import JobOutcome, JobRunner, ProcessSlots, cpu_count, outcome_of
 from pricewatch.daemon.metrics import DaemonMetrics
 from pricewatch.daemon.schedules import JobSpec, ScheduleError, load_schedules
 from pricewatch.daemon.state import DaemonState, StateFile
@@ -61,6 +62,7 @@ class DaemonOptions:
     stop_grace: float = 30.0
     heartbeat_s: float = 10.0
     metrics: str | None = None
+    alert_rules: AlertRules = field(default_factory=AlertRules)
 
 
 @dataclass
@@ -79,9 +81,11 @@ class Daemon:
         store: Store,
         known: Callable[[], Known],
         shops: Callable[[], list[str]],
+        notify: Notifier | None = None,
     ) -> None:
         self.options, self.store, self.known = options, store, known
         self.state = StateFile(options.state_dir)
+        self.alerts = Alerts(store, options.state_dir, notify, options.alert_rules)
         self.slots = ProcessSlots(options.max_processes)
         launcher = Launcher(store, log_dir=options.log_dir, db_url=options.db_url)
         self.runner = JobRunner(
@@ -210,9 +214,14 @@ class Daemon:
             outcome = JobOutcome("failed", f"{type(exc).__name__}: {exc}")
         duration = (datetime.now(UTC) - started).total_seconds()
         for result in outcome.results:
-            from pricewatch.daemon.jobs import _outcome_of
-
-            self.metrics.record_crawl(result, _outcome_of(result))
+            crawl_outcome = outcome_of(result)
+            self.metrics.record_crawl(result, crawl_outcome)
+            try:
+                self.alerts.check_run(result.run, crawl_outcome, spec.kind)
+                if crawl_outcome == "ok" and spec.kind == "crawl":
+                    self.alerts.check_clients(result.run)
+            except Exception:  # alerting must never stop the schedule
+                log.exception("job %s: checking alerts failed", name)
         self.metrics.record_job(name, outcome.outcome)
         self._record(name, outcome.outcome, outcome.detail, duration)
         level = logging.INFO if outcome.outcome == "ok" else logging.WARNING

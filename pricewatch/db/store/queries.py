@@ -90,7 +90,13 @@ class QueryStore(StoreBase):
                 for row in session.execute(stmt)
             ]
 
-    def changes_since(self, since: datetime, shop: str | None = None) -> list[PriceChange]:
+    def run_changes(self, run_id: int) -> list[PriceChange]:
+        """The changes a crawl run made: observations it opened that replaced earlier ones."""
+        return self.changes_since(None, run_id=run_id)
+
+    def changes_since(
+        self, since: datetime | None, shop: str | None = None, *, run_id: int | None = None
+    ) -> list[PriceChange]:
         """Every observation opened after ``since`` that replaced an earlier one, oldest first.
 
         Includes availability-only changes (``percent`` 0) and currency changes (``percent``
@@ -125,9 +131,13 @@ class QueryStore(StoreBase):
             .join(Listing, new.listing_id == Listing.id)
             .join(Shop, Listing.shop_id == Shop.id)
             .join(old, old.listing_id == new.listing_id)
-            .where(new.first_seen > since, old.id == previous_id)
+            .where(old.id == previous_id)
             .order_by(new.first_seen, new.id)
         )
+        if since is not None:
+            stmt = stmt.where(new.first_seen > since)
+        if run_id is not None:
+            stmt = stmt.where(new.run_id == run_id)
         if shop is not None:
             stmt = stmt.where(Shop.slug == shop)
         with self._read_session() as session:

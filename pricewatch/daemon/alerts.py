@@ -1,0 +1,268 @@
+"""Alerts that can be trusted: operator incidents raised once and recovered once; client alerts
+at most once per change, and never from a crawl that looks broken.
+
+**Operator alerts** are checked after every crawl the daemon runs, per spider:
+
+=================  ==========================================================================
+``crawl_failed``   the crawl failed, timed out or was killed (a topic source: it broke)
+``low_coverage``   far fewer items than usual: below ``coverage_share`` × the median of the
+                   spider's last ``history`` finished runs
+``failure_rate``   the extraction-failure rate rose: at least ``failure_rate`` and more than
+                   ``failure_rise`` above the median of the last runs
+=================  ==========================================================================
+
+An incident opens once (one notification) and stays open while the condition holds; the first
+healthy run closes it with a recovery notice.
+
+**Client alerts** come from the price observations a crawl opened, for listings confirmed as
+matches of a client's products: a competitor undercutting the client by more than the client's
+threshold, a price drop of at least ``price_drop`` (default 10%), a competitor back in stock.
+Each is keyed by the observation that caused it, so it is sent at most once. A crawl that looks
+broken — an open ``low_coverage``/``failure_rate`` incident, or many prices moving the same way
+at once (``mass_move_share`` of the run's listings, ``mass_move_direction`` of them one way) —
+has its client alerts **suppressed**: recorded, shown by ``pricewatch status``, not sent. A
+broken spider must never tell a merchant that all competitors dropped their prices.
+
+Notifications go through Apprise (``PRICEWATCH_ALERT_URLS``: e-mail, WeCom, DingTalk, Feishu,
+Telegram, Slack...). State (open incidents, sent keys, suppressed alerts) lives in the daemon's
+state directory, ``alerts.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import statistics
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pricewatch.daemon.health import failure_rate
+from pricewatch.db.store import RunInfo, Store
+
+log = logging.getLogger("pricewatch.daemon.alerts")
+
+ALERT_FILE = "alerts.json"
+#: Sent keys and suppressed alerts kept (the oldest are dropped).
+MAX_KEPT = 5000
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    history: int = 5
+    coverage_share: float = 0.5
+    failure_rate: float = 0.2
+    failure_rise: float = 0.1
+    price_drop: float = 0.10
+    mass_move_share: float = 0.5
+    mass_move_direction: float = 0.8
+    #: Fewer changed listings than this never count as a mass move.
+    mass_move_min: int = 5
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    body: str
+    kind: str  # "alert", "recovery", "client"
+
+
+Notifier = Callable[[Notice], bool]
+
+
+def apprise_notifier(urls: Sequence[str]) -> Notifier:
+    """Deliver notices to Apprise URLs; ``False`` when none accepted it."""
+    import apprise
+
+    sink = apprise.Apprise()
+    for url in urls:
+        if not sink.add(url):
+            raise ValueError("an alert URL is not one Apprise understands (check its scheme)")
+
+    def send(notice: Notice) -> bool:
+        return bool(sink.notify(title=notice.title, body=notice.body))
+
+    return send
+
+
+@dataclass
+class _AlertState:
+    incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sent: list[str] = field(default_factory=list)
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Alerts:
+    """Evaluates runs, keeps incident state, delivers notices (failures logged, retried next)."""
+
+    def __init__(
+        self, store: Store, state_dir: Path, notify: Notifier | None, rules: AlertRules
+    ) -> None:
+        self.store, self.notify, self.rules = store, notify, rules
+        self.path = state_dir / ALERT_FILE
+        self._lock = threading.Lock()
+        self.state = self._read()
+
+    # ------------------------------------------------------------------ state
+
+    def _read(self) -> _AlertState:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return _AlertState()
+        return _AlertState(
+            incidents=dict(data.get("incidents") or {}),
+            sent=list(data.get("sent") or []),
+            suppressed=list(data.get("suppressed") or []),
+        )
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        s = self.state
+        data = {
+            "incidents": s.incidents,
+            "sent": s.sent[-MAX_KEPT:],
+            "suppressed": s.suppressed[-MAX_KEPT:],
+        }
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".alerts.", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, self.path)
+
+    def _deliver(self, notice: Notice) -> bool:
+        if self.notify is None:
+            log.warning("%s (no PRICEWATCH_ALERT_URLS configured): %s", notice.title, notice.body)
+            return True
+        try:
+            ok = self.notify(notice)
+        except Exception as exc:  # a notification service down must not stop the daemon
+            log.error("alert delivery failed: %s: %s", type(exc).__name__, exc)
+            return False
+        if not ok:
+            log.error("alert delivery failed: %s", notice.title)
+        return ok
+
+    # ------------------------------------------------------------------ operator
+
+    def check_run(self, run: RunInfo, outcome: str, kind: str = "crawl") -> list[str]:
+        """Open or close this spider's incidents after ``run``; returns the open kinds."""
+        with self._lock:
+            found = self._conditions(run, outcome, kind)
+            spider = run.spider
+            for condition in ("crawl_failed", "low_coverage", "failure_rate"):
+                key = f"{condition}:{spider}"
+                open_incident = self.state.incidents.get(key)
+                if condition in found and open_incident is None:
+                    notice = Notice(f"pricewatch: {spider}: {condition}", found[condition], "alert")
+                    delivered = self._deliver(notice)
+                    self.state.incidents[key] = {
+                        "opened_at": datetime.now(UTC).isoformat(),
+                        "message": found[condition],
+                        "run": run.id,
+                        "delivered": delivered,
+                    }
+                elif condition in found and open_incident and not open_incident["delivered"]:
+                    retry = Notice(f"pricewatch: {spider}: {condition}", found[condition], "alert")
+                    open_incident["delivered"] = self._deliver(retry)
+                elif condition not in found and open_incident is not None:
+                    since = open_incident["opened_at"]
+                    notice = Notice(
+                        f"pricewatch: {spider}: {condition} recovered",
+                        f"run {run.id} is healthy again (incident open since {since})",
+                        "recovery",
+                    )
+                    if self._deliver(notice):
+                        del self.state.incidents[key]
+            self._write()
+            return [c for c in found]
+
+    def _conditions(self, run: RunInfo, outcome: str, kind: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if outcome != "ok":
+            what = "topic source broke" if kind == "topics" else "crawl"
+            found["crawl_failed"] = f"{what} run {run.id} {outcome}: {run.error or '-'}"
+            return found
+        previous = [
+            r
+            for r in self.store.runs(limit=200)
+            if r.spider == run.spider and r.status == "finished" and r.id < run.id
+        ][: self.rules.history]
+        if len(previous) < 2:
+            return found  # no "usual" yet
+        usual = statistics.median(r.items_scraped for r in previous)
+        if usual > 0 and run.items_scraped < self.rules.coverage_share * usual:
+            found["low_coverage"] = (
+                f"run {run.id} stored {run.items_scraped} items; usual is {usual:g} "
+                f"(median of the last {len(previous)} runs)"
+            )
+        rate = failure_rate(run)
+        rates = [r for r in (failure_rate(p) for p in previous) if r is not None]
+        if rate is not None and rates:
+            base = statistics.median(rates)
+            if rate >= self.rules.failure_rate and rate > base + self.rules.failure_rise:
+                found["failure_rate"] = (
+                    f"run {run.id}: {rate:.0%} of product pages not read (usual {base:.0%})"
+                )
+        return found
+
+    def open_incidents(self) -> dict[str, dict[str, Any]]:
+        return dict(self.state.incidents)
+
+    # ------------------------------------------------------------------ clients
+
+    def check_clients(self, run: RunInfo) -> tuple[int, int]:
+        """Client alerts from ``run``'s changes: returns (sent, suppressed)."""
+        from pricewatch.daemon.client_alerts import client_alerts, mass_move
+
+        changes = self.store.run_changes(run.id)
+        if not changes:
+            return 0, 0
+        alerts = client_alerts(self.store, changes, self.rules)
+        broken = [
+            key.split(":", 1)[0]
+            for key in self.state.incidents
+            if key.endswith(f":{run.spider}") and not key.startswith("crawl_failed")
+        ]
+        moved = mass_move(changes, run.items_scraped, self.rules)
+        reason = ", ".join(broken) or (moved or "")
+        sent = suppressed = 0
+        with self._lock:
+            for alert in alerts:
+                if alert.key in self.state.sent:
+                    continue
+                if reason:
+                    self.state.suppressed.append(
+                        {
+                            "at": datetime.now(UTC).isoformat(),
+                            "client": alert.client,
+                            "shop": run.spider,
+                            "run": run.id,
+                            "alert": alert.text,
+                            "why": f"the crawl looks broken: {reason}",
+                        }
+                    )
+                    self.state.sent.append(alert.key)  # decided once: never sent later either
+                    suppressed += 1
+                    continue
+                if self._deliver(Notice(f"pricewatch: {alert.client}", alert.text, "client")):
+                    self.state.sent.append(alert.key)
+                    sent += 1
+            self._write()
+        if suppressed:
+            log.warning(
+                "run %s: %d client alerts suppressed (the crawl looks broken: %s)",
+                run.id,
+                suppressed,
+                reason,
+            )
+        return sent, suppressed
+
+
+def percent(old: Decimal, new: Decimal) -> Decimal:
+    return (new - old) / old * 100 if old else Decimal(0)

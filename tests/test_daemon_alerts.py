@@ -1,0 +1,199 @@
+"""Alerts: incidents raised once and recovered once, client alerts once per change, suppressed
+when the crawl looks broken, delivered through a real Apprise notification to a local server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pricewatch.daemon.alerts import AlertRules, Alerts, Notice, apprise_notifier
+from pricewatch.daemon.health import status_report
+from pricewatch.db import Store
+from pricewatch.db.models import Client, ClientProduct, Listing, ProductMatch
+from pricewatch.records import PriceRecord
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+SHOP = "rival"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.notices: list[Notice] = []
+
+    def __call__(self, notice: Notice) -> bool:
+        self.notices.append(notice)
+        return True
+
+    def titles(self) -> list[str]:
+        return [n.title for n in self.notices]
+
+
+def crawl(
+    store: Store,
+    prices: dict[str, str],
+    hours: float,
+    *,
+    failures: int = 0,
+    availability: str = "in_stock",
+    status: str = "finished",
+) -> Any:
+    run_id = store.start_run(SHOP)
+    records = [
+        PriceRecord(
+            shop=SHOP,
+            url=f"https://rival.example/p/{key}",
+            price=Decimal(price),
+            currency="CNY",
+            fetched_at=T0 + timedelta(hours=hours),
+            availability=availability,  # type: ignore[arg-type]
+            title=f"Product {key}",
+        )
+        for key, price in prices.items()
+    ]
+    if records:
+        store.store_batch(run_id, records)
+    store.record_failures(
+        run_id, [(f"https://rival.example/x/{n}", "no_price", None) for n in range(failures)]
+    )
+    return store.finish_run(run_id, status=status, stats={}, error=None)
+
+
+def alerts_for(store: Store, tmp_path: Path, inbox: Inbox) -> Alerts:
+    return Alerts(store, tmp_path / "state", inbox, AlertRules())
+
+
+def test_an_incident_is_raised_once_and_recovers_once(store: Store, tmp_path: Path) -> None:
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    full = {str(n): "10.00" for n in range(10)}
+    for hour in range(3):
+        alerts.check_run(crawl(store, full, hour), "ok")
+    assert inbox.notices == []
+    low = crawl(store, {"1": "10.00", "2": "10.00"}, 3)
+    assert alerts.check_run(low, "ok") == ["low_coverage"]
+    alerts.check_run(crawl(store, {"1": "10.00"}, 4), "ok")  # still low: no second notice
+    assert inbox.titles() == [f"pricewatch: {SHOP}: low_coverage"]
+    assert "stored 2 items; usual is 10" in inbox.notices[0].body
+    alerts.check_run(crawl(store, full, 5), "ok")
+    assert inbox.titles()[1:] == [f"pricewatch: {SHOP}: low_coverage recovered"]
+    # A failed crawl, then a healthy one: one alert, one recovery.
+    failed = crawl(store, {}, 6, status="failed")
+    alerts.check_run(failed, "failed")
+    alerts.check_run(failed, "failed")
+    alerts.check_run(crawl(store, full, 7), "ok")
+    assert inbox.titles()[2:] == [
+        f"pricewatch: {SHOP}: crawl_failed",
+        f"pricewatch: {SHOP}: crawl_failed recovered",
+    ]
+    # The incidents survive a restart of the daemon (state on disk).
+    alerts.check_run(crawl(store, {"1": "10.00"}, 8), "ok")
+    again = alerts_for(store, tmp_path, inbox)
+    assert set(again.open_incidents()) == {f"low_coverage:{SHOP}"}
+
+
+def test_a_rising_extraction_failure_rate_alerts(store: Store, tmp_path: Path) -> None:
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    prices = {str(n): "10.00" for n in range(10)}
+    for hour in range(3):
+        alerts.check_run(crawl(store, prices, hour), "ok")
+    alerts.check_run(crawl(store, prices, 3, failures=6), "ok")
+    assert inbox.titles() == [f"pricewatch: {SHOP}: failure_rate"]
+    assert "38% of product pages not read (usual 0%)" in inbox.notices[0].body
+
+
+def _client_matching(store: Store, keys: list[str], own: int = 9500) -> None:
+    with Session(store.engine) as session, session.begin():
+        client = Client(
+            slug="acme", name="Acme", emails=["buyer@acme.example"], currency="CNY", locale="en"
+        )
+        session.add(client)
+        session.flush()
+        for key in keys:
+            listing = session.query(Listing).filter_by(url=f"https://rival.example/p/{key}").one()
+            product = ClientProduct(
+                client_id=client.id, sku=f"A-{key}", title=f"Product {key}", price_minor=own,
+                currency="CNY",
+            )  # fmt: skip
+            session.add(product)
+            session.flush()
+            session.add(
+                ProductMatch(
+                    client_product_id=product.id,
+                    listing_id=listing.id,
+                    method="url",
+                    status="confirmed",
+                )
+            )
+
+
+def test_client_alerts_are_sent_once_per_change(store: Store, tmp_path: Path) -> None:
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    catalogue = {str(n): "100.00" for n in range(10)}
+    crawl(store, catalogue, 0, availability="out_of_stock")
+    _client_matching(store, ["1", "2"])
+    second = crawl(store, {**catalogue, "1": "80.00"}, 1, availability="in_stock")
+    alerts.check_run(second, "ok")
+    sent, suppressed = alerts.check_clients(second)
+    assert (sent, suppressed) == (4, 0)  # undercut + drop for 1, back in stock for 1 and 2
+    bodies = sorted(n.body for n in inbox.notices)
+    assert any("now sells A-1 at CN¥80.00, below your CN¥95.00" in b for b in bodies), bodies
+    assert any("(A-1) dropped 20%: CN¥100.00 → CN¥80.00" in b for b in bodies), bodies
+    assert sum("is back in stock" in b for b in bodies) == 2
+    assert alerts.check_clients(second) == (0, 0)  # the same changes never alert again
+
+
+def test_client_alerts_from_a_broken_looking_crawl_are_suppressed(
+    store: Store, tmp_path: Path
+) -> None:
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    catalogue = {str(n): "100.00" for n in range(10)}
+    crawl(store, catalogue, 0)
+    _client_matching(store, ["1", "2"])
+    # Every competitor price "halves" at once: a broken selector, not a price war.
+    broken = crawl(store, {k: "50.00" for k in catalogue}, 1)
+    alerts.check_run(broken, "ok")
+    assert alerts.check_clients(broken) == (0, 4)
+    assert inbox.notices == []
+    report = status_report(store, tmp_path / "state")
+    suppressed = report["alerts"]["suppressed"]
+    assert len(suppressed) == 4 and all(s["client"] == "acme" for s in suppressed)
+    assert "10 of 10 prices moved at once, 100% of them down" in suppressed[0]["why"]
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_notices_go_through_apprise_to_a_real_endpoint(store: Store, tmp_path: Path) -> None:
+    _Hook.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        notify = apprise_notifier([f"json://127.0.0.1:{server.server_address[1]}/hook"])
+        alerts = Alerts(store, tmp_path / "state", notify, AlertRules())
+        failed = crawl(store, {}, 0, status="failed")
+        alerts.check_run(failed, "failed")
+    finally:
+        server.shutdown()
+    [message] = _Hook.received
+    assert message["title"] == f"pricewatch: {SHOP}: crawl_failed"
+    assert f"crawl run {failed.id} failed" in message["message"]
