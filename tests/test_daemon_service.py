@@ -273,3 +273,30 @@ def test_metrics_endpoint(daemon: Daemon, shop: MockServer) -> None:
     assert f'pricewatch_last_success_timestamp_seconds{{spider="{SHOP}"}}' in text
     assert "pricewatch_jobs_waiting 0.0" in text
     assert daemon.stop() == 0
+
+
+def test_the_daemon_crawls_the_demo_shops_under_a_process_cap(daemon: Daemon) -> None:
+    from pricewatch.demo import DemoServer, expected
+
+    with DemoServer(base_port=0) as demo:
+        urls = {s.slug: s.url for s in demo.shops}
+        jobs = "".join(
+            crawl_job(slug, urls[slug], every="2s").replace(f'["{SHOP}"]', f'["{slug}"]')
+            for slug in ("demo_hongxing", "demo_lantian")
+        )
+        (daemon.schedules / "demo.toml").write_text(jobs)
+        daemon.extra = ("--max-processes", "1")
+        daemon.start()
+
+        def both_crawled() -> bool:
+            done = {r.spider for r in daemon.runs() if r.status == "finished"}
+            return {"demo_hongxing", "demo_lantian"} <= done
+
+        daemon.wait("both demo shops crawled", both_crawled)
+        assert daemon.stop() == 0
+    with Store.from_url(daemon.db_url) as store:
+        for slug in ("demo_hongxing", "demo_lantian"):
+            assert len(store.current_prices(shop=slug)) == len(expected(slug)), slug
+    # One crawl process at a time: no two runs overlapped.
+    spans = sorted((r.started_at, r.finished_at) for r in daemon.runs() if r.finished_at)
+    assert all(later[0] >= earlier[1] for earlier, later in pairwise(spans)), spans
