@@ -1,0 +1,278 @@
+"""Matching a client's products to competitor listings.
+
+Three ways, strongest first:
+
+1. **Catalogue URLs** (``competitor_urls``): confirmed. A URL pricewatch does not track yet is
+   added as a listing of the shop its host belongs to — known from the shop's stored listings,
+   ``shop_urls`` (``--base-url SHOP=URL``), the shop files' start URLs, or a shop's domain —
+   so the shop's next crawl fetches it; a host no shop (or several) claims is reported.
+2. **Identifiers**: a listing with the product's GTIN/EAN/UPC (compared as GTIN-14, so a
+   12-digit UPC equals its 13-digit EAN) or MPN (case, spaces and dashes ignored; at least 4
+   characters, and not when the brands differ) is confirmed.
+3. **Title similarity** (:mod:`.similarity`): **suggestions** for review, with a 0..100 score;
+   at most ``limit`` per product, at or above ``min_score``, never a listing already confirmed
+   for another of the client's products, nor a shop where the product already has a
+   confirmed listing. Candidates come from an inverted index of words and model numbers, so a
+   product is scored against the listings that share something with it, not against all.
+
+A pair a person rejected is never suggested or confirmed again (the store keeps decisions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from pricewatch.clients.brands import brand_key
+from pricewatch.clients.records import MatchRecord
+from pricewatch.clients.similarity import TitleFeatures, WordWeights, features, score
+from pricewatch.db.store import Store
+from pricewatch.db.store.client_results import (
+    CatalogueProduct,
+    ListingCandidate,
+    MatchSaveResult,
+)
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "DEFAULT_MIN_SCORE",
+    "ExactResult",
+    "SuggestResult",
+    "UrlProblem",
+    "match_exact",
+    "suggest",
+]
+
+DEFAULT_MIN_SCORE = 60.0
+DEFAULT_LIMIT = 3
+#: Words in more than this share of the listings (and more than 50 of them) do not find
+#: candidates on their own: "手机" or "无线" would make every listing one.
+_COMMON_WORD_SHARE = 0.1
+_MPN_NOISE = re.compile(r"[\s\-_/.]+")
+
+
+@dataclass(frozen=True, slots=True)
+class UrlProblem:
+    sku: str
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sku}: {self.url}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ExactResult:
+    """What :func:`match_exact` found; ``saved`` says what changed in the store."""
+
+    by_method: dict[str, int] = field(default_factory=dict)
+    #: ``(shop, url)`` of listings added for catalogue URLs nobody tracked yet.
+    new_listings: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[UrlProblem] = field(default_factory=list)
+    saved: MatchSaveResult = field(default_factory=MatchSaveResult)
+
+
+@dataclass(slots=True)
+class SuggestResult:
+    exact: ExactResult
+    #: Suggestions at or above the minimum score (new or re-scored).
+    suggested: int = 0
+    saved: MatchSaveResult = field(default_factory=MatchSaveResult)
+
+
+def gtin14(value: str | None) -> str | None:
+    """A GTIN as 14 digits (UPC-A, EAN-8, EAN-13 zero-padded); None if it is not digits."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14) or not digits.strip("0"):
+        return None
+    return digits.zfill(14)
+
+
+def _mpn_key(value: str | None) -> str | None:
+    key = _MPN_NOISE.sub("", value or "").upper()
+    return key if len(key) >= 4 else None
+
+
+def _url_variants(url: str) -> list[str]:
+    """The URL as given, without its fragment, and with/without a trailing slash."""
+    parts = urlsplit(url.strip())
+    bare = urlunsplit(parts._replace(fragment=""))
+    path = parts.path
+    other = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
+    return list(dict.fromkeys([url, bare, urlunsplit(parts._replace(path=other, fragment=""))]))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _shop_for(
+    store: Store, url: str, shop_urls: Mapping[str, str], domains: Mapping[str, str | None]
+) -> tuple[str | None, str]:
+    """The shop ``url`` belongs to, or None and why not."""
+    from pricewatch.shops import load_shops, shop_for_url
+
+    parts = urlsplit(url)
+    given = [slug for slug, base in shop_urls.items() if urlsplit(base).netloc == parts.netloc]
+    if len(given) == 1:
+        return given[0], ""
+    at_origin = store.shops_at(_origin(url))
+    if len(at_origin) == 1:
+        return at_origin[0], ""
+    if len(at_origin) > 1:
+        return None, f"{parts.netloc} has listings of several shops ({', '.join(at_origin)})"
+    spider = shop_for_url(url, load_shops())
+    if spider is not None:
+        return spider.name, ""
+    host = (parts.hostname or "").removeprefix("www.")
+    by_domain = [s for s, d in domains.items() if d and (host == d or host.endswith("." + d))]
+    if len(by_domain) == 1:
+        return by_domain[0], ""
+    if by_domain:
+        return None, f"{host} is the domain of several shops ({', '.join(sorted(by_domain))})"
+    return None, (
+        f"no shop for {parts.netloc}: add one (pricewatch genspider SLUG URL) "
+        "or say which with --base-url SHOP=URL"
+    )
+
+
+def _url_matches(
+    store: Store,
+    products: Sequence[CatalogueProduct],
+    shop_urls: Mapping[str, str],
+    result: ExactResult,
+) -> list[MatchRecord]:
+    wanted = {u for p in products for u in p.competitor_urls}
+    variants = {u: _url_variants(u) for u in wanted}
+    tracked = store.listings_by_url(v for vs in variants.values() for v in vs)
+    listing_of: dict[str, int] = {}
+    untracked: dict[str, list[str]] = defaultdict(list)  # shop -> urls
+    domains = store.shop_domains()
+    skus_of: dict[str, list[str]] = defaultdict(list)
+    for p in products:
+        for u in p.competitor_urls:
+            skus_of[u].append(p.sku)
+    for url in sorted(wanted):
+        hit = next((tracked[v] for v in variants[url] if v in tracked), None)
+        if hit is not None:
+            listing_of[url] = hit[0]
+            continue
+        shop, reason = _shop_for(store, url, shop_urls, domains)
+        if shop is None:
+            result.problems.extend(UrlProblem(sku, url, reason) for sku in skus_of[url])
+        else:
+            untracked[shop].append(url)
+    for shop, urls in sorted(untracked.items()):
+        host = urlsplit(urls[0]).hostname
+        ids = store.add_listings(shop, urls, domain=host.removeprefix("www.") if host else None)
+        listing_of.update(zip(urls, ids, strict=True))
+        result.new_listings.extend((shop, u) for u in urls)
+    return [
+        MatchRecord(p.id, listing_of[u], "url", "confirmed")
+        for p in products
+        for u in p.competitor_urls
+        if u in listing_of
+    ]
+
+
+def _identifier_matches(
+    products: Sequence[CatalogueProduct], listings: Sequence[ListingCandidate]
+) -> list[MatchRecord]:
+    by_gtin: dict[str, list[ListingCandidate]] = defaultdict(list)
+    by_mpn: dict[str, list[ListingCandidate]] = defaultdict(list)
+    for listing in listings:
+        if (g := gtin14(listing.gtin)) is not None:
+            by_gtin[g].append(listing)
+        if (m := _mpn_key(listing.mpn)) is not None:
+            by_mpn[m].append(listing)
+    out = []
+    for p in products:
+        for listing in by_gtin.get(gtin14(p.gtin) or "", []):
+            out.append(MatchRecord(p.id, listing.listing_id, "gtin", "confirmed"))
+        brand = brand_key(p.brand)
+        for listing in by_mpn.get(_mpn_key(p.mpn) or "", []):
+            other = brand_key(listing.brand)
+            if brand and other and brand != other:
+                continue  # the same part number at two makers is a coincidence
+            out.append(MatchRecord(p.id, listing.listing_id, "mpn", "confirmed"))
+    return out
+
+
+def match_exact(
+    store: Store, client: str, *, shop_urls: Mapping[str, str] | None = None
+) -> ExactResult:
+    """Confirm matches by catalogue URL and by GTIN/MPN (see the module docstring)."""
+    result = ExactResult()
+    products = store.catalogue(client)
+    records = _url_matches(store, products, shop_urls or {}, result)
+    records += _identifier_matches(products, store.match_candidates())
+    for r in records:
+        result.by_method[r.method] = result.by_method.get(r.method, 0) + 1
+    result.saved = store.save_matches(client, records)
+    return result
+
+
+def _title(text: str | None, *extra: str | None) -> str:
+    return " ".join(t for t in (text, *extra) if t)
+
+
+def suggest(
+    store: Store,
+    client: str,
+    *,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int = DEFAULT_LIMIT,
+    shop_urls: Mapping[str, str] | None = None,
+) -> SuggestResult:
+    """Exact matches first, then title-similarity suggestions for review."""
+    exact = match_exact(store, client, shop_urls=shop_urls)
+    products = store.catalogue(client)
+    listings = [c for c in store.match_candidates() if c.title]
+    confirmed = store.matches(client, status="confirmed")
+    taken = {m.listing_id for m in confirmed}
+    covered_shops = {(m.product_id, m.shop) for m in confirmed}
+
+    listing_features = [features(_title(c.title, c.mpn), c.brand) for c in listings]
+    product_features = [features(_title(p.title, p.mpn), p.brand) for p in products]
+    weights = WordWeights(listing_features + product_features)
+    index = _index(listing_features, weights)
+
+    records = []
+    for product, mine in zip(products, product_features, strict=True):
+        found = []
+        for i in _candidates(mine, index):
+            listing = listings[i]
+            if listing.listing_id in taken or (product.id, listing.shop) in covered_shops:
+                continue
+            value = score(mine, listing_features[i], weights)
+            if value >= min_score:
+                found.append((value, listing.listing_id))
+        found.sort(key=lambda pair: (-pair[0], pair[1]))
+        records += [
+            MatchRecord(product.id, listing_id, "fuzzy", "suggested", value)
+            for value, listing_id in found[:limit]
+        ]
+    saved = store.save_matches(client, records)
+    return SuggestResult(exact=exact, suggested=len(records), saved=saved)
+
+
+def _index(documents: Sequence[TitleFeatures], weights: WordWeights) -> dict[str, list[int]]:
+    """Words (but the commonest) and model numbers -> positions of the documents with them."""
+    index: dict[str, list[int]] = defaultdict(list)
+    common = max(50, int(_COMMON_WORD_SHARE * len(documents)))
+    for position, doc in enumerate(documents):
+        for word in doc.words:
+            if weights.counts[word] <= common:
+                index[word].append(position)
+        for model in doc.models:
+            index["model:" + model].append(position)
+    return index
+
+
+def _candidates(doc: TitleFeatures, index: Mapping[str, list[int]]) -> list[int]:
+    keys = [*doc.words, *("model:" + m for m in doc.models)]
+    return sorted({position for key in keys for position in index.get(key, ())})
