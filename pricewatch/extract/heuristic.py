@@ -50,6 +50,7 @@ _DECOY_BEFORE = re.compile(
     r"(?:save|you\s+save|saving|économisez|ahorra|ahorras|sparen|sie\s+sparen|risparmi|"
     r"economize|oszczędzasz|节省|省|立省|shipping|delivery|postage|versand|envío|envio|"
     r"livraison|spedizione|运费|送料|配送料|points?|积分|ポイント|gift\s+card|trade[-\s]?in|"
+    r"每期|分期|月供|月付|月々|毎月|월|"
     r"\d+\s*[x×]|\d+\s*(?:cuotas|rate|raten|installments|instalments|期))\W{0,6}$",
     re.I,
 )
@@ -152,7 +153,9 @@ def _candidates(
         seen.add(node)
         if elsewhere(node, memo):
             continue
-        text = node.get("data-price") or text_of(node, 61)
+        struck_node = _struck(node)
+        # "<div class=price><del>€59</del> €45</div>": the struck part is a list price.
+        text = node.get("data-price") or text_of(node, 61, skip_struck=not struck_node)
         if not text or len(text) > 60:
             continue
         money = parse_price(text, currency_hint, region=region)
@@ -167,7 +170,7 @@ def _candidates(
         own = f"{node.get('class') or ''} {node.get('id') or ''}"
         score = 3 + (2 if _GOOD.search(own) else 0) + (1 if money.currency else 0) - distance
         label = f"element .{own.strip() or node.tag}"
-        struck = _struck(node) or _labelled_list_price(text, before)
+        struck = struck_node or _labelled_list_price(text, before)
         found.append(_Candidate(node, money, struck, score, order, label))
     return found
 

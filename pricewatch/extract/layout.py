@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 __all__ = ["PageIndex", "elsewhere", "index", "main_title", "near", "text_of", "tree_distance"]
@@ -40,6 +41,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _OTHER_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "noscript"})
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"})
 _SKIP_TEXT = "ancestor::script or ancestor::style or ancestor::noscript"
+_VISIBLE_TEXT = etree.XPath(f".//text()[not({_SKIP_TEXT})]")
+_UNSTRUCK_TEXT = etree.XPath(
+    f".//text()[not({_SKIP_TEXT} or ancestor::del or ancestor::s or ancestor::strike)]"
+)
 _WORD = re.compile(r"\w+", re.U)
 
 
@@ -76,9 +81,12 @@ def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
     return answer
 
 
-def text_of(node: Any, limit: int = 400) -> str:
-    """An lxml element's visible text, whitespace folded, at most ``limit`` characters."""
-    parts = node.xpath(f".//text()[not({_SKIP_TEXT})]")
+def text_of(node: Any, limit: int = 400, *, skip_struck: bool = False) -> str:
+    """An lxml element's visible text, whitespace folded, at most ``limit`` characters.
+
+    ``skip_struck`` leaves out struck-through parts (``<del>``, ``<s>``, ``<strike>``).
+    """
+    parts = (_UNSTRUCK_TEXT if skip_struck else _VISIBLE_TEXT)(node)
     text = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
     return text[:limit]
 

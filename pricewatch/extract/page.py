@@ -34,6 +34,9 @@ from pricewatch.extract.structured import ProductData
 from pricewatch.money import Money, normalize_currency, parse_price, region_currency
 from pricewatch.records import Availability
 
+# How much text around the title is read for stock wording when there is no price element.
+_TITLE_CONTEXT = 300
+
 #: Fields a shop may give selectors for.
 SELECTOR_FIELDS = frozenset(
     {"title", "price", "list_price", "currency", "availability", "sku", "gtin", "brand", "image"}
@@ -179,7 +182,8 @@ def extract_product(
         anchors = [n for n in (title_node, price_node) if n is not None]
         if page is None:
             page = index(near(sel.root, title_anchors, MAX_DISTANCE))
-        in_box = page_availability(sel, anchors, price_context, page)
+        wording = price_context or _title_context(title_node)
+        in_box = page_availability(sel, anchors, wording, page)
         if in_box is not None:
             result.availability = in_box.availability
             result.availability_by = in_box.evidence
@@ -215,6 +219,14 @@ def _take_product(
         result.title = f"{product.name} {offer.name}"
     result.sku, result.gtin = offer.sku, offer.gtin
     _fill_from(result, product)
+
+
+def _title_context(title: Any | None) -> str:
+    """The text right around the title (its parent), where "No longer available" is written
+    on pages that show no price."""
+    if title is None or title.getparent() is None:
+        return ""
+    return text_of(title.getparent(), _TITLE_CONTEXT)
 
 
 def _unpriced_availability(products: list[ProductData]) -> str | None:
