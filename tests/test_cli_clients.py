@@ -182,7 +182,7 @@ def test_catalog_and_match_round_trip(db: str, tmp_path: Path) -> None:
     assert "2,599.00 CNY" in table or "2599.00 CNY" in table
 
     suggested = ok("match", "suggest", "lanhai")
-    assert "1 suggestions at score 60 or more (1 new)" in suggested.stdout
+    assert "1 suggestion at score 60 or more (1 new)" in suggested.stdout
     review = json_lines(ok("match", "review", "lanhai", "--json"))
     assert [(m["sku"], m["url"], m["method"]) for m in review] == [("A2", f"{SHOP}/p/2", "fuzzy")]
     assert float(str(review[0]["score"])) >= 80  # the shared model number DJ13B-D08D

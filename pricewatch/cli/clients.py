@@ -309,7 +309,8 @@ def match_suggest(client: str, min_score: float, limit: int, base_urls: tuple[st
     )
     _print_exact(result.exact)
     click.echo(
-        f"{result.suggested} suggestions at score {min_score:g} or more "
+        f"{result.suggested} suggestion{'s' * (result.suggested != 1)} "
+        f"at score {min_score:g} or more "
         f"({result.saved.added} new); review them: pricewatch match review {client}"
     )
 
