@@ -36,11 +36,14 @@ _DECOY = (
 )
 # Hidden now (a variant's sold-out note, a placeholder): not what the shopper sees.
 _HIDDEN_CLASS = r"(?:^|\s)(?:hidden|aok-hidden|d-none|is-hidden|hide|invisible)(?:$|\s)"
-_ELSEWHERE_NAMES = re.compile(f"{_STRUCTURAL}|{_DECOY}|{_HIDDEN_CLASS}", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Matched against lower-cased text: re.IGNORECASE makes these searches ~8x slower.
+_ELSEWHERE_NAMES = re.compile(f"{_STRUCTURAL}|{_DECOY}|{_HIDDEN_CLASS}")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _OTHER_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "noscript"})
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"})
 _SKIP_TEXT = "ancestor::script or ancestor::style or ancestor::noscript"
+_TITLES = etree.XPath("//h1 | //*[@id='productTitle']")
+_ITEM_NAMES = etree.XPath("//*[@itemscope]//*[@itemprop='name']")
 _VISIBLE_TEXT = etree.XPath(f".//text()[not({_SKIP_TEXT})]")
 _UNSTRUCK_TEXT = etree.XPath(
     f".//text()[not({_SKIP_TEXT} or ancestor::del or ancestor::s or ancestor::strike)]"
@@ -70,8 +73,8 @@ def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
         if (
             tag in _OTHER_TAGS
             or element.get("hidden") is not None
-            or (names != " " and _ELSEWHERE_NAMES.search(names))
-            or _HIDDEN_STYLE.search(element.get("style") or "")
+            or (names != " " and _ELSEWHERE_NAMES.search(names.lower()))
+            or _HIDDEN_STYLE.search((element.get("style") or "").lower())
         ):
             answer = True
             break
@@ -93,13 +96,8 @@ def text_of(node: Any, limit: int = 400, *, skip_struck: bool = False) -> str:
 
 def main_title(sel: Selector) -> Any | None:
     """The element holding the product's name: the ``<h1>`` closest to the page title."""
-    candidates = [
-        s.root
-        for s in sel.xpath(
-            "//h1 | //*[@id='productTitle'] | //*[@itemprop='name'][ancestor::*[@itemscope]]"
-        )[:12]
-        if not elsewhere(s.root)
-    ]
+    found = _TITLES(sel.root)[:12] or _ITEM_NAMES(sel.root)[:12]
+    candidates = [node for node in found if not elsewhere(node)]
     if not candidates:
         return None
     title = (
@@ -166,12 +164,11 @@ def near(root: Any, anchors: Sequence[Any], levels: int) -> list[Any]:
 
 
 _NOT_CONTENT = frozenset({"script", "style", "noscript", "template", "meta", "link", "title"})
-_PRICE_NAMES = re.compile(r"price|jiage", re.I)
-_STOCK_NAMES = re.compile(r"availab|stock|inventor|lager|kucun", re.I)
-_LINK_BUTTON = re.compile(r"btn|button|cart|buy", re.I)
-_ANY_NAME = re.compile(
-    f"{_PRICE_NAMES.pattern}|{_STOCK_NAMES.pattern}|{_LINK_BUTTON.pattern}", re.I
-)
+# Searched in lower-cased class and id (see _ELSEWHERE_NAMES).
+_PRICE_NAMES = re.compile(r"price|jiage")
+_STOCK_NAMES = re.compile(r"availab|stock|inventor|lager|kucun")
+_LINK_BUTTON = re.compile(r"btn|button|cart|buy")
+_ANY_NAME = re.compile(f"{_PRICE_NAMES.pattern}|{_STOCK_NAMES.pattern}|{_LINK_BUTTON.pattern}")
 _INPUT_BUTTONS = frozenset({"submit", "image", "button"})
 _CURRENCY_SIGN = re.compile(r"[¥￥$€£₩₹元円₽]|zł|Kč|руб|RMB")
 _MAX_MONEY_TEXT = 80
@@ -199,14 +196,16 @@ def index(scopes: Sequence[Any]) -> PageIndex:
     """
     found = PageIndex()
     for scope in scopes:
-        for element in scope.iter():
+        for element in scope.iter(etree.Element):  # elements only: no comments, no PIs
             tag = element.tag
-            if not isinstance(tag, str) or tag in _NOT_CONTENT:
+            if tag in _NOT_CONTENT:
                 continue
-            names = f"{element.get('class') or ''} {element.get('id') or ''}"
-            named = _ANY_NAME.search(names) is not None  # one search for most elements
+            attrib = element.attrib
+            classes, ident = attrib.get("class"), attrib.get("id")
+            names = f"{classes or ''} {ident or ''}".lower() if classes or ident else ""
+            named = bool(names) and _ANY_NAME.search(names) is not None
             if (named and _PRICE_NAMES.search(names)) or (
-                element.get("data-price") is not None or element.get("itemprop") == "price"
+                "data-price" in attrib or attrib.get("itemprop") == "price"
             ):
                 found.prices.append(element)
             if named and _STOCK_NAMES.search(names):
@@ -215,16 +214,20 @@ def index(scopes: Sequence[Any]) -> PageIndex:
             if text and len(text) < _MAX_MONEY_TEXT and _CURRENCY_SIGN.search(text):
                 found.money_text.append(element)
             tail = element.tail
-            if tail and len(tail) < _MAX_MONEY_TEXT and _CURRENCY_SIGN.search(tail):
+            if tail and len(tail) < _MAX_MONEY_TEXT and not tail.isspace():
                 owner = element.getparent()
-                if owner is not None and owner.tag not in _NOT_CONTENT:
+                if (
+                    owner is not None
+                    and owner.tag not in _NOT_CONTENT
+                    and _CURRENCY_SIGN.search(tail)
+                ):
                     found.money_text.append(owner)
             if (
                 tag == "button"
-                or (tag == "input" and (element.get("type") or "").lower() in _INPUT_BUTTONS)
+                or (tag == "input" and (attrib.get("type") or "").lower() in _INPUT_BUTTONS)
                 or (
                     tag == "a"
-                    and (element.get("role") == "button" or (named and _LINK_BUTTON.search(names)))
+                    and (attrib.get("role") == "button" or (named and _LINK_BUTTON.search(names)))
                 )
             ):
                 found.controls.append(element)
