@@ -250,3 +250,69 @@ def test_the_wording_tables_do_not_overlap_where_it_matters() -> None:
         assert OUT_OF_STOCK.search(text), text
     assert IN_STOCK.search("disponible") and not OUT_OF_STOCK.search("disponible")
     assert BUY_BUTTON.search("Dodaj do koszyka") and NOTIFY_ME.search("Avísame")
+
+
+# ---------------------------------------------------------------- embedded JSON state
+
+
+def state_page(script: str) -> str:
+    return (
+        "<html><head><title>Desk lamp</title></head><body><div id='app'><h1>Desk lamp</h1>"
+        f"<p class='price'>€39,00</p></div>{script}</body></html>"
+    )
+
+
+NEXT_DATA = {
+    "props": {
+        "pageProps": {
+            "recommendations": [{"name": "Floor lamp", "inStock": True}],
+            "product": {"name": "Desk lamp", "sku": "DL-1", "inStock": False},
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        pytest.param(
+            f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(NEXT_DATA)}</script>',
+            "out_of_stock",
+            id="next-data-product-key",
+        ),
+        pytest.param(
+            "<script>window.__INITIAL_STATE__ = "
+            + json.dumps({"pdp": {"item": {"title": "Desk lamp", "stockStatus": "IN_STOCK"}}})
+            + ";</script>",
+            "in_stock",
+            id="initial-state-assignment",
+        ),
+        pytest.param(
+            "<script>dataLayer.push("
+            + json.dumps({"ecommerce": {"detail": {"name": "Desk lamp", "isSoldOut": True}}})
+            + ");</script>",
+            "out_of_stock",
+            id="datalayer-by-name",
+        ),
+        pytest.param(
+            "<script>window.__INITIAL_STATE__ = "
+            + json.dumps({"related": [{"name": "Floor lamp stand", "available": True}]})
+            + "</script>",
+            "unknown",
+            id="other-products-flags-do-not-count",
+        ),
+        pytest.param(
+            "<script>dataLayer = [{name: 'Desk lamp', inStock: true}];</script>",
+            "unknown",
+            id="javascript-not-json-is-not-read",
+        ),
+    ],
+)
+def test_embedded_state(script: str, expected: str) -> None:
+    result = run(state_page(script))
+    assert result.availability == expected
+    if expected != "unknown":
+        assert (result.availability_by, result.availability_confidence) == (
+            "embedded JSON state",
+            "low",
+        )

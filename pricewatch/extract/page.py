@@ -11,8 +11,9 @@ as a missing title or brand):
 Which product and offer win when structured data lists several: :mod:`.offers`
 (``offer_note`` says which). Availability, when the winning source does not state it, comes
 from ``og:availability``-style meta, then the shop's selectors, then the buy box
-(:mod:`.buybox`: stock blocks, buy buttons, wording near the price); ``availability_by`` and
-``availability_confidence`` say which. A result without a price has no ``confidence``.
+(:mod:`.buybox`: stock blocks, buy buttons, wording near the price), then the page's embedded
+JSON state (:mod:`.state`); ``availability_by`` and ``availability_confidence`` say which.
+A result without a price has no ``confidence``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pricewatch.extract.buybox import page_availability
 from pricewatch.extract.heuristic import MAX_DISTANCE, find_list_price, find_main_price
 from pricewatch.extract.layout import PageIndex, index, main_title, near, text_of
 from pricewatch.extract.offers import choose_offer, main_product, sale_price_elsewhere
+from pricewatch.extract.state import state_availability
 from pricewatch.extract.structured import ProductData
 from pricewatch.money import Money, normalize_currency, parse_price, region_currency
 from pricewatch.records import Availability
@@ -188,6 +190,9 @@ def extract_product(
             result.availability = in_box.availability
             result.availability_by = in_box.evidence
             result.availability_confidence = in_box.confidence
+    if result.availability == "unknown":
+        in_state = state_availability(sel, title_text or result.title, result.sku)
+        _set_availability(result, in_state, "embedded JSON state", "low")
 
     if result.title is None:
         result.title = title_text or select_text(sel, "h1") or select_text(sel, "title")
