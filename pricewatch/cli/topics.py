@@ -319,3 +319,57 @@ def sources_command(as_json: bool) -> None:
             )
             bad = f"; failed {_when(s.last_failure)}: {s.last_reason}" if s.last_failure else ""
             click.echo(f"{s.source:<24} {ok}{bad}  [{s.captures} captures, {s.failures} failed]")
+
+
+@topics.command("related")
+@click.argument("client")
+@click.option("--since", default="7d", show_default=True, help="Topics seen since (7d, 24h).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per topic.")
+def related_command(client: str, since: str, as_json: bool) -> None:
+    """Trending topics that concern CLIENT's catalogue (brand, keywords, model names)."""
+    from pricewatch.topics.related import related_topics
+
+    found = related_topics(_store(), client, datetime.now(UTC) - parse_duration(since, "--since"))
+    if not found and not as_json:
+        click.echo(f"no trending topic concerns {client}'s catalogue since {since} ago")
+    for r in found:
+        if as_json:
+            _echo_json(dataclasses.asdict(r))
+            continue
+        hours = r.time_on_list.total_seconds() / 3600
+        click.echo(
+            f"{r.source:<14} best #{r.best_rank or '-':<3} {hours:5.1f} h  {r.title}  "
+            f"[{', '.join(r.terms)}] → {', '.join(r.products)}"
+        )
+
+
+@topics.command("groups")
+@click.option("--since", default="24h", show_default=True, help="Topics seen since (24h, 7d).")
+@click.option("--client", help="Segment with this client's brand and product words too.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per group.")
+def groups_command(since: str, client: str | None, as_json: bool) -> None:
+    """Stories trending on several platforms at once, biggest first."""
+    from pricewatch.topics.related import cross_platform
+
+    store = _store()
+    catalogue = store.client_catalogue(client) if client else None
+    if client and catalogue is None:
+        raise PricewatchError(f"no client {client!r}")
+    start = datetime.now(UTC) - parse_duration(since, "--since")
+    for group in cross_platform(store, start, catalogue=catalogue):
+        if as_json:
+            _echo_json(
+                {
+                    "title": group.title,
+                    "sources": list(group.sources),
+                    "best_rank": group.best_rank,
+                    "members": [
+                        {"source": m.source, "title": m.title, "rank": m.rank}
+                        for m in group.members
+                    ],
+                }
+            )
+            continue
+        click.echo(f"{len(group.sources)} platforms  {group.title}  ({', '.join(group.sources)})")
+        for member in group.members:
+            click.echo(f"    {member.source:<14} #{member.rank or '-'}  {member.title}")
