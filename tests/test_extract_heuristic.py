@@ -271,6 +271,54 @@ CASES = [
     ),
     pytest.param(
         shop_page(
+            "<h1>Canvas tote bag</h1><div id='buybox'><span class='price'>$24.00</span>"
+            "<button class='add-to-cart'>Add to cart</button></div>",
+            ld(
+                {
+                    "@type": "Product",
+                    "name": "Canvas tote bag",
+                    "offers": [
+                        {
+                            "@type": "Offer",
+                            "price": "19.50",
+                            "priceCurrency": "USD",
+                            "seller": {"@type": "Organization", "name": "Cheap Bags Ltd"},
+                            "availability": "https://schema.org/InStock",
+                        },
+                        {
+                            "@type": "Offer",
+                            "price": "24.00",
+                            "priceCurrency": "USD",
+                            "seller": {"@type": "Organization", "name": "Tote Co"},
+                            "availability": "https://schema.org/InStock",
+                        },
+                    ],
+                }
+            ),
+        ),
+        {},
+        ("24.00", "USD", None, "json-ld", "in_stock"),
+        id="marketplace-featured-buy-box-offer",
+    ),
+    pytest.param(
+        shop_page(
+            "<h1>Vintage camera</h1><p>Current bid: <span class='price'>US $41.00</span></p>"
+            "<p>Buy It Now: <span class='price'>US $95.00</span></p>"
+        ),
+        {},
+        ("95.00", "USD", None, "heuristic", "in_stock"),  # "Buy It Now" near the price
+        id="auction-buy-it-now-over-current-bid",
+    ),
+    pytest.param(
+        shop_page(
+            "<h1>Vintage camera</h1><p>Current bid: <span class='price'>US $41.00</span></p>"
+        ),
+        {},
+        ("41.00", "USD", None, "heuristic", "unknown"),
+        id="auction-without-buy-it-now-is-the-bid",
+    ),
+    pytest.param(
+        shop_page(
             BAG,
             ld(product("Canvas tote bag", "150", "USD"))
             + '<meta property="og:price:amount" content="120.00">'

@@ -67,6 +67,17 @@ _LIST_LABEL = re.compile(
     r"原价|原價|市场价|市場價|定价|定價|参考价|参考価格|希望小売価格)\W{0,6}$",
     re.I,
 )
+_BID_LABEL = re.compile(
+    r"(?:current\s+bid|starting\s+bid|top\s+bid|bid|aktuelles\s+gebot|gebot|"
+    r"enchère(?:\s+actuelle)?|puja(?:\s+actual)?|offerta\s+attuale|当前价|当前出价|"
+    r"現在価格|入札)\W{0,6}$",
+    re.I,
+)
+_BUY_NOW_LABEL = re.compile(
+    r"(?:buy\s+it\s+now|sofort-kaufen|achat\s+immédiat|cómpralo\s+ya|compralo\s+subito|"
+    r"一口价|即決価格)\W{0,6}$",
+    re.I,
+)
 _NUMBER_START = re.compile(r"(?<![\d.,])\d")
 _NUMBER_END = re.compile(r"[\d.,' ]*\d\s?(?:[^\d\s/]{1,3})?")
 
@@ -169,6 +180,8 @@ def _candidates(
             continue
         own = f"{node.get('class') or ''} {node.get('id') or ''}"
         score = 3 + (2 if _GOOD.search(own) else 0) + (1 if money.currency else 0) - distance
+        # Auctions: a buy-it-now price beats the current bid, which is the price only alone.
+        score += 2 if _BUY_NOW_LABEL.search(before) else (-4 if _BID_LABEL.search(before) else 0)
         label = f"element .{own.strip() or node.tag}"
         struck = struck_node or _labelled_list_price(text, before)
         found.append(_Candidate(node, money, struck, score, order, label))

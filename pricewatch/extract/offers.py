@@ -3,9 +3,10 @@
 - The product: the one whose ``url`` is the page's path; else a product (not an item of an
   ``ItemList``, not a loose offer) whose name best matches the page's title; else the first
   priced one. A related product's block placed before the main one does not win.
-- The offer: the one the URL selects (``?variant=``, ``?sku=``, a SKU in the path); otherwise the
-  lowest *in-stock* offer (a sold-out variant's lower price is not what a shopper pays); the
-  lowest of all only when none is in stock or none says.
+- The offer: the one the URL selects (``?variant=``, ``?sku=``, a SKU in the path); on a
+  marketplace page (offers from several sellers) the featured one, whose price the buy box
+  shows; otherwise the lowest *in-stock* offer (a sold-out variant's lower price is not what a
+  shopper pays); the lowest of all only when none is in stock or none says.
 - A sale price in another source: when JSON-LD's price is the one OpenGraph calls the standard
   price (``og:price:standard_amount``) and OpenGraph gives a lower one, the lower one is the
   price and JSON-LD's the list price.
@@ -19,15 +20,23 @@ from urllib.parse import parse_qs, urlsplit
 
 from pricewatch.extract.structured import Offer, ProductData
 
-__all__ = ["choose_offer", "main_product", "sale_price_elsewhere"]
+__all__ = ["choose_offer", "main_product", "sale_price_elsewhere", "sellers"]
 
 _VARIANT_PARAMS = ("variant", "sku", "skuid", "sku_id", "variant_id", "vid")
 _WORD = re.compile(r"\w+", re.U)
 _BUYABLE = ("in_stock", "preorder")
 
 
-def choose_offer(offers: list[Offer], url: str) -> tuple[Offer, str | None]:
-    """The offer the URL selects, else the lowest priced buyable one."""
+def sellers(offers: list[Offer]) -> int:
+    """How many different sellers the offers name (2 or more: a marketplace page)."""
+    return len({o.seller for o in offers if o.seller})
+
+
+def choose_offer(
+    offers: list[Offer], url: str, shown: Decimal | None = None
+) -> tuple[Offer, str | None]:
+    """The offer the URL selects; on a marketplace page the one whose price the buy box
+    shows (``shown``); else the lowest priced buyable one."""
     if len(offers) == 1:
         return offers[0], None
     parts = urlsplit(url)
@@ -46,6 +55,11 @@ def choose_offer(offers: list[Offer], url: str) -> tuple[Offer, str | None]:
     for offer in offers:
         if offer.sku and len(offer.sku) >= 3 and offer.sku in parts.path:
             return offer, f"SKU {offer.sku} selected by URL"
+    if shown is not None and sellers(offers) >= 2:
+        featured = [o for o in offers if o.price == shown and o.availability != "out_of_stock"]
+        if featured:
+            label = featured[0].seller or "unnamed seller"
+            return featured[0], f"featured offer of {len(offers)} ({label}), shown in the buy box"
     buyable = [o for o in offers if o.availability in _BUYABLE]
     pool, kind = (buyable, "in-stock ") if buyable else (offers, "")
     if buyable and len(buyable) == len(offers):

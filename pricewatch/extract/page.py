@@ -30,7 +30,7 @@ from pricewatch.extract.availability import availability_from_text, normalize_av
 from pricewatch.extract.buybox import page_availability
 from pricewatch.extract.heuristic import MAX_DISTANCE, find_list_price, find_main_price
 from pricewatch.extract.layout import PageIndex, index, main_title, near, text_of
-from pricewatch.extract.offers import choose_offer, main_product, sale_price_elsewhere
+from pricewatch.extract.offers import choose_offer, main_product, sale_price_elsewhere, sellers
 from pricewatch.extract.state import state_availability
 from pricewatch.extract.structured import ProductData
 from pricewatch.money import Money, normalize_currency, parse_price, region_currency
@@ -145,7 +145,11 @@ def extract_product(
         seen.extend(products)
         product = main_product(products, url, title_text)
         if product is not None:
-            _take_product(result, product, url, opengraph)
+            shown = None
+            if sellers(product.priced_offers) >= 2:  # a marketplace: which offer is featured?
+                featured = find_main_price(sel, hint, title_node, region=region)
+                shown = featured.price.amount if featured else None
+            _take_product(result, product, url, opengraph, shown)
             break
     for product in seen:  # other sources may still know the title, brand, image...
         _fill_from(result, product)
@@ -176,10 +180,10 @@ def extract_product(
         and result.extracted_by != "heuristic"
     ):
         page = page or index(near(sel.root, title_anchors, MAX_DISTANCE))
-        shown = find_list_price(
+        struck = find_list_price(
             sel, Money(result.price, result.currency), hint, title_node, page, region
         )
-        result.list_price = shown.amount if shown else None
+        result.list_price = struck.amount if struck else None
     if result.availability == "unknown":
         anchors = [n for n in (title_node, price_node) if n is not None]
         if page is None:
@@ -205,10 +209,14 @@ def extract_product(
 
 
 def _take_product(
-    result: Extraction, product: ProductData, url: str, opengraph: list[ProductData]
+    result: Extraction,
+    product: ProductData,
+    url: str,
+    opengraph: list[ProductData],
+    shown: Decimal | None = None,
 ) -> None:
     """Fill ``result`` from the page's own product and its chosen offer."""
-    offer, note = choose_offer(product.priced_offers, url)
+    offer, note = choose_offer(product.priced_offers, url, shown)
     price, list_price = offer.price, offer.list_price
     sale = sale_price_elsewhere(offer, opengraph) if product.source != "opengraph" else None
     if sale is not None:

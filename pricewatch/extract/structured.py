@@ -47,6 +47,8 @@ class Offer:
     gtin: str | None = None
     url: str | None = None
     name: str | None = None
+    #: The seller's name on marketplaces (``offers[].seller``).
+    seller: str | None = None
 
 
 @dataclass
@@ -194,6 +196,7 @@ def _offers_from(node: Any, currency_hint: str | None, depth: int = 0) -> Iterat
         gtin=_gtin(node),
         url=_text(node.get("url")),
         name=_text(node.get("name")),
+        seller=_text(node.get("seller")),
     )
 
 
