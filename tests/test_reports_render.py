@@ -311,3 +311,28 @@ def test_parse_formats(text: str, expected: tuple[str, ...]) -> None:
 def test_bad_formats(text: str, message: str) -> None:
     with pytest.raises(ReportFormatError, match=message):
         parse_formats(text)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en", "de", "fr", "hi-IN"])
+@pytest.mark.parametrize("currency", ["CNY", "USD", "JPY", "KWD", "EUR"])
+def test_cached_money_formatting_equals_babel(locale: str, currency: str) -> None:
+    """The report's fast money path writes exactly what pricewatch.money.format_money does
+    (hi-IN groups digits 12,34,567: there the fast path declines and Babel formats)."""
+    from pricewatch.money import format_money
+    from pricewatch.reports.render.environment import Formatters
+
+    fmt = Formatters(locale, "UTC")
+    for text in (
+        "0",
+        "0.005",
+        "-0.004",
+        "1",
+        "12.345",
+        "999.999",
+        "1000",
+        "-1234567.125",
+        "98765432.1",
+    ):
+        amount = Decimal(text)
+        assert fmt.money(amount, currency) == format_money(amount, currency, locale), text
+        assert fmt.money(amount, currency) == format_money(amount, currency, locale)  # cached
