@@ -92,6 +92,23 @@ def arrow(movement: str | None, change: int | None) -> str:
     return {"new": "new", "same": "=", "gone": "gone"}.get(movement or "", "")
 
 
+def mover_line(m: Any) -> str:
+    """``zhihu   ↑2   3→1  title  +1,200 heat/h``: one mover (``Store.topic_movers``)."""
+    gained = m.rank_change or 0
+    change = {"new": "new", "gone": "gone"}.get(
+        m.status, f"↑{gained}" if gained > 0 else f"↓{-gained}"
+    )
+    ranks = f"{m.previous_rank or '-'}→{m.rank or '-'}"
+    velocity = ""
+    if m.heat is not None and m.previous_heat is not None:
+        # Per hour over real intervals; captures minutes apart show the change itself.
+        if (m.at - m.since).total_seconds() >= 600:
+            velocity = f"  {m.heat_per_hour:+,.0f} heat/h"
+        else:
+            velocity = f"  heat {m.heat - m.previous_heat:+,}"
+    return f"{m.source:<17} {change:>5} {ranks:>7}  {m.title}{velocity}"
+
+
 def topic_sources_known() -> dict[str, Any]:
     """``{name: spider class}`` of every topic source (the spider registry's topic spiders)."""
     from pricewatch.spiders.registry import load_spiders
@@ -259,13 +276,7 @@ def movers_command(window: str, source: str | None, as_json: bool) -> None:
         if as_json:
             _echo_json(dataclasses.asdict(m))
             continue
-        gained = m.rank_change or 0
-        change = {"new": "new", "gone": "gone"}.get(
-            m.status, f"↑{gained}" if gained > 0 else f"↓{-gained}"
-        )
-        ranks = f"{m.previous_rank or '-'}→{m.rank or '-'}"
-        velocity = f"  {m.heat_per_hour:+,.0f} heat/h" if m.heat_per_hour is not None else ""
-        click.echo(f"{m.source:<14} {change:>5} {ranks:>7}  {m.title}{velocity}")
+        click.echo(mover_line(m))
 
 
 @topics.command("history")
