@@ -622,3 +622,19 @@ def test_a_source_without_endpoints_is_a_definition_error() -> None:
         type("Broken", (TopicSpider,), {"name": "broken", "entries": lambda s, r: []})
     with pytest.raises(ShopDefinitionError, match="entries"):
         type("NoReader", (TopicSpider,), {"name": "x", "endpoints": (Endpoint("http://a/"),)})
+
+
+def test_cookie_and_feed_settings_are_validated_and_secrets_never_shown(tmp_path: Path) -> None:
+    from pricewatch.config import ConfigError, load_config
+
+    config = load_config({"PRICEWATCH_TOPIC_FEEDS": "hn=https://a.example/f https://b.example/g"})
+    assert config.topic_feeds == ("hn=https://a.example/f", "https://b.example/g")
+    with pytest.raises(ConfigError, match="not an http"):
+        load_config({"PRICEWATCH_TOPIC_FEEDS": "ftp://x.example/f"})
+    secret = load_config({"PRICEWATCH_ZHIHU_COOKIE": "z_c0=SECRET"})
+    assert secret.zhihu_cookie == "z_c0=SECRET" and "SECRET" not in repr(secret)
+    toml = tmp_path / "pricewatch.toml"
+    toml.write_text('weibo_cookie = 12345\ntopic_feeds = ["https://c.example/feed"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config({}, path=toml)
+    assert "weibo_cookie = ***" in str(caught.value) and "12345" not in str(caught.value)

@@ -215,6 +215,13 @@ def test_two_captures_then_show_movers_history_and_sources(db: str) -> None:
     assert history.returncode == 0 and "peak rank 1" in history.stdout
     assert run(db, "topics", "history", "no such thing").stderr.startswith("error: no topic")
     assert "v2ex" in run(db, "topics", "sources").stdout
+    then = run(db, "topics", "show", "--source", "v2ex", "--at", shown[0]["captured_at"])
+    rows = [line for line in then.stdout.splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == len(second)  # the second list, as captured
+    before = run(db, "topics", "show", "--source", "v2ex", "--at", "2000-01-01T00:00")
+    assert (
+        before.returncode == 1 and before.stderr == "error: no stored capture of 'v2ex' by then\n"
+    )
 
 
 def test_bad_command_lines_are_one_line_errors(db: str) -> None:
