@@ -19,6 +19,8 @@ from pricewatch.clients.similarity import WordWeights, features, score
         ("飞利浦 电动牙刷 HX9911 钻石亮白系列", {"hx9911"}),
         ("九阳 破壁豆浆机 DJ13B-D08D 免滤", {"dj13bd08d"}),
         ("TCL 75英寸 4K 智能液晶电视 75V8G", {"75v8g"}),
+        ("美的 电压力锅 CYW-2219W 5L", {"cyw2219w"}),
+        ("Haier/海尔 BCD-470WGHTD", {"bcd470wghtd"}),
         ("Apple iPhone 15 128GB", set()),
         ("小米 Xiaomi 14 5G手机", set()),
     ],
@@ -44,6 +46,10 @@ def test_model_numbers(title: str, models: set[str]) -> None:
         ("维达 抽纸 130抽×24包", {"sheets": {"130"}, "pack": {"24"}}),
         ("网易严选 全棉毛巾 3条装", {"pack": {"3"}}),
         ("ｉＰｈｏｎｅ　１５　２５６ＧＢ", {"storage": {"256"}}),  # fullwidth
+        ("美的 电压力锅 CYW-2219W 5L", {"volume": {"5000"}}),  # not 2219 W
+        ("电热水壶 悦色44 升级版", {}),  # 升级 is "upgrade", not 44 litres
+        ("南极人 四件套 1.8m床", {"length": {"1800"}}),
+        ("维达 抽纸 24包 包邮", {"pack": {"24"}}),
     ],
 )
 def test_quantities(title: str, quantities: dict[str, set[str]]) -> None:
@@ -114,6 +120,9 @@ PAIRS = [
     ("美的 电饭煲 4L 智能预约", "Midea", "苏泊尔 电饭煲 4L 智能预约", "SUPOR", False),
     # Word order and segmentation do not matter.
     ("小米手环8 NFC版 运动智能手环", "Xiaomi", "Xiaomi 小米 手环 8 NFC版 智能运动手环", None, True),
+    # A generation number tells products apart when both titles have one.
+    ("Apple iPhone 15 128GB 黑色", "Apple", "Apple iPhone 14 128GB 黑色", "Apple", False),
+    ("华为 极光2 吹风机 多功能", "华为", "HUAWEI 极光23 吹风机 多功能", None, False),
     # Unrelated products.
     ("维达 抽纸 3层 130抽×24包", "Vinda", "金龙鱼 食用油 黄金比例 5L", None, False),
 ]

@@ -12,8 +12,9 @@ Three ways, strongest first:
 3. **Title similarity** (:mod:`.similarity`): **suggestions** for review, with a 0..100 score;
    at most ``limit`` per product, at or above ``min_score``, never a listing already confirmed
    for another of the client's products, nor a shop where the product already has a
-   confirmed listing. Candidates come from an inverted index of words and model numbers, so a
-   product is scored against the listings that share something with it, not against all.
+   confirmed listing. Candidates come from an inverted index of words and model numbers, rarest
+   first, so a product is scored against a bounded number of listings that share its most
+   telling words, not against all of them.
 
 A pair a person rejected is never suggested or confirmed again (the store keeps decisions).
 """
@@ -24,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pricewatch.clients.brands import brand_key
@@ -48,9 +50,8 @@ __all__ = [
 
 DEFAULT_MIN_SCORE = 60.0
 DEFAULT_LIMIT = 3
-#: Words in more than this share of the listings (and more than 50 of them) do not find
-#: candidates on their own: "手机" or "无线" would make every listing one.
-_COMMON_WORD_SHARE = 0.1
+#: Listings scored per product at most (about): see :func:`_candidates`.
+_CANDIDATES = 400
 _MPN_NOISE = re.compile(r"[\s\-_/.]+")
 
 
@@ -110,34 +111,53 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _shop_for(
-    store: Store, url: str, shop_urls: Mapping[str, str], domains: Mapping[str, str | None]
-) -> tuple[str | None, str]:
-    """The shop ``url`` belongs to, or None and why not."""
-    from pricewatch.shops import load_shops, shop_for_url
+class _ShopFinder:
+    """Which shop a URL's host belongs to; each source asked once per origin, not per URL."""
 
-    parts = urlsplit(url)
-    given = [slug for slug, base in shop_urls.items() if urlsplit(base).netloc == parts.netloc]
-    if len(given) == 1:
-        return given[0], ""
-    at_origin = store.shops_at(_origin(url))
-    if len(at_origin) == 1:
-        return at_origin[0], ""
-    if len(at_origin) > 1:
-        return None, f"{parts.netloc} has listings of several shops ({', '.join(at_origin)})"
-    spider = shop_for_url(url, load_shops())
-    if spider is not None:
-        return spider.name, ""
-    host = (parts.hostname or "").removeprefix("www.")
-    by_domain = [s for s, d in domains.items() if d and (host == d or host.endswith("." + d))]
-    if len(by_domain) == 1:
-        return by_domain[0], ""
-    if by_domain:
-        return None, f"{host} is the domain of several shops ({', '.join(sorted(by_domain))})"
-    return None, (
-        f"no shop for {parts.netloc}: add one (pricewatch genspider SLUG URL) "
-        "or say which with --base-url SHOP=URL"
-    )
+    def __init__(self, store: Store, shop_urls: Mapping[str, str]) -> None:
+        self.store = store
+        self.shop_urls = shop_urls
+        self._domains: Mapping[str, str | None] | None = None
+        self._shops: dict[str, Any] | None = None
+        self._found: dict[str, tuple[str | None, str]] = {}
+
+    def __call__(self, url: str) -> tuple[str | None, str]:
+        origin = _origin(url)
+        if origin not in self._found:
+            self._found[origin] = self._find(url)
+        return self._found[origin]
+
+    def _find(self, url: str) -> tuple[str | None, str]:
+        from pricewatch.shops import load_shops, shop_for_url
+
+        parts = urlsplit(url)
+        given = [s for s, base in self.shop_urls.items() if urlsplit(base).netloc == parts.netloc]
+        if len(given) == 1:
+            return given[0], ""
+        at_origin = self.store.shops_at(_origin(url))
+        if len(at_origin) == 1:
+            return at_origin[0], ""
+        if at_origin:
+            return None, f"{parts.netloc} has listings of several shops ({', '.join(at_origin)})"
+        if self._shops is None:
+            self._shops = dict(load_shops())
+        spider = shop_for_url(url, self._shops)
+        if spider is not None:
+            return spider.name, ""
+        if self._domains is None:
+            self._domains = self.store.shop_domains()
+        host = (parts.hostname or "").removeprefix("www.")
+        by_domain = sorted(
+            s for s, d in self._domains.items() if d and (host == d or host.endswith("." + d))
+        )
+        if len(by_domain) == 1:
+            return by_domain[0], ""
+        if by_domain:
+            return None, f"{host} is the domain of several shops ({', '.join(by_domain)})"
+        return None, (
+            f"no shop for {parts.netloc}: add one (pricewatch genspider SLUG URL) "
+            "or say which with --base-url SHOP=URL"
+        )
 
 
 def _url_matches(
@@ -151,7 +171,7 @@ def _url_matches(
     tracked = store.listings_by_url(v for vs in variants.values() for v in vs)
     listing_of: dict[str, int] = {}
     untracked: dict[str, list[str]] = defaultdict(list)  # shop -> urls
-    domains = store.shop_domains()
+    shop_for = _ShopFinder(store, shop_urls)
     skus_of: dict[str, list[str]] = defaultdict(list)
     for p in products:
         for u in p.competitor_urls:
@@ -161,7 +181,7 @@ def _url_matches(
         if hit is not None:
             listing_of[url] = hit[0]
             continue
-        shop, reason = _shop_for(store, url, shop_urls, domains)
+        shop, reason = shop_for(url)
         if shop is None:
             result.problems.extend(UrlProblem(sku, url, reason) for sku in skus_of[url])
         else:
@@ -239,12 +259,12 @@ def suggest(
     listing_features = [features(_title(c.title, c.mpn), c.brand) for c in listings]
     product_features = [features(_title(p.title, p.mpn), p.brand) for p in products]
     weights = WordWeights(listing_features + product_features)
-    index = _index(listing_features, weights)
+    index = _index(listing_features)
 
     records = []
     for product, mine in zip(products, product_features, strict=True):
         found = []
-        for i in _candidates(mine, index):
+        for i in sorted(_candidates(mine, index)):
             listing = listings[i]
             if listing.listing_id in taken or (product.id, listing.shop) in covered_shops:
                 continue
@@ -260,19 +280,32 @@ def suggest(
     return SuggestResult(exact=exact, suggested=len(records), saved=saved)
 
 
-def _index(documents: Sequence[TitleFeatures], weights: WordWeights) -> dict[str, list[int]]:
-    """Words (but the commonest) and model numbers -> positions of the documents with them."""
+def _index(documents: Sequence[TitleFeatures]) -> dict[str, list[int]]:
+    """Words and model numbers -> positions of the documents that have them."""
     index: dict[str, list[int]] = defaultdict(list)
-    common = max(50, int(_COMMON_WORD_SHARE * len(documents)))
     for position, doc in enumerate(documents):
         for word in doc.words:
-            if weights.counts[word] <= common:
-                index[word].append(position)
+            index[word].append(position)
         for model in doc.models:
             index["model:" + model].append(position)
     return index
 
 
-def _candidates(doc: TitleFeatures, index: Mapping[str, list[int]]) -> list[int]:
-    keys = [*doc.words, *("model:" + m for m in doc.models)]
-    return sorted({position for key in keys for position in index.get(key, ())})
+def _candidates(doc: TitleFeatures, index: Mapping[str, list[int]]) -> set[int]:
+    """Listings sharing the product's rarest keys, up to about :data:`_CANDIDATES` of them.
+
+    Keys are taken rarest first (model numbers and unusual words find few listings, 白色 or
+    智能 thousands) and no more once the budget is reached, so a product costs about the
+    same whatever the number of listings: the whole run grows linearly, not quadratically.
+    """
+    keys = sorted(
+        (k for k in [*doc.words, *("model:" + m for m in doc.models)] if k in index),
+        key=lambda k: len(index[k]),
+    )
+    found: set[int] = set()
+    for key in keys:
+        postings = index[key]
+        if found and len(found) + len(postings) > _CANDIDATES:
+            break
+        found.update(postings[: _CANDIDATES * 4])
+    return found

@@ -9,6 +9,8 @@ A title is read into:
   in base units per dimension (storage, volume, mass, length, screen, battery, power, pack
   count…): equal ones weigh for the match, different ones in the same dimension rule it out
   (``128GB`` is not ``256GB``); ``16G`` is storage but ``500g`` grams, ``5G`` a network;
+* **numbers** on their own (``iPhone 15``, ``小米14``): a generation or series, so titles that
+  both have some and share none are not suggested;
 * **words** — Chinese segmented by jieba (search mode: ``笔记本电脑`` gives ``笔记本``,
   ``电脑`` and ``笔记本电脑``, so ``笔记本`` alone still meets it),
   Latin words and numbers, compared with IDF weights learnt from the titles at hand, so rare
@@ -66,14 +68,19 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "抽": ("sheets", Decimal(1)),
 }
 _PACK_UNITS = "瓶包盒袋支条罐听件个片卷只双枚粒"
-_UNIT_ALTERNATIVES = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
+_LATIN_UNITS = "|".join(sorted((u for u in _UNITS if u.isascii()), key=len, reverse=True))
+_CJK_UNITS = "|".join(sorted((u for u in _UNITS if not u.isascii()), key=len, reverse=True))
 _QUANTITY = re.compile(
-    rf"(?<![a-z0-9.]){_NUMBER}\s?(?P<unit>{_UNIT_ALTERNATIVES}|g|t)(?![a-z])"
+    # Not inside a model number: "CYW-2219W" is no 2219 watts, "75V8G" no 8 GB.
+    rf"(?<![a-z0-9.])(?<![a-z0-9][-/]){_NUMBER}"
+    # A Chinese unit follows its number directly and is not the start of a word: "44 升级版"
+    # is an upgrade, "1.8米色" beige.
+    rf"(?:\s?(?P<unit>{_LATIN_UNITS}|g|t)(?![a-z])|(?P<cjk>{_CJK_UNITS})(?![级色饭粉]))"
     rf"(?:\s?[x×*]\s?(?P<count>\d+)\s?[{_PACK_UNITS}]?)?",
     re.IGNORECASE,
 )
 # "3条装", "12支装", "7件套", "30袋", "×24瓶": pack counts on their own.
-_PACK = re.compile(rf"(?:[x×*]\s?)?(\d+)\s?[{_PACK_UNITS}](?:装|套)?")
+_PACK = re.compile(rf"(?:[x×*]\s?)?(\d+)[{_PACK_UNITS}](?!邮)(?:装|套)?")
 _LATIN_RUN = re.compile(r"[a-z0-9]+(?:[-/&][a-z0-9]+)*")
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_DIGIT = re.compile(r"\d")
@@ -95,6 +102,8 @@ class TitleFeatures:
     quantities: Quantities
     #: Brand key from the brand field, else an unambiguous brand name seen in the title.
     brand: str | None
+    #: Numbers standing alone (``iPhone 15``, ``小米14``, ``极光2``): a generation or series.
+    numbers: frozenset[str]
     #: Whether ``brand`` came from a brand field (not guessed from the title).
     brand_given: bool
     #: The folded title without spaces, for character similarity.
@@ -117,7 +126,7 @@ def _quantities(text: str) -> tuple[Quantities, str]:
         found.setdefault(dimension, set()).add(value)
 
     def take(m: re.Match[str]) -> str:
-        unit = m.group("unit")
+        unit = m.group("unit") or m.group("cjk")
         if (
             unit == "G"
             and m.group(1) in ("3", "4", "5")
@@ -194,6 +203,7 @@ def features(title: str | None, brand: str | None = None) -> TitleFeatures:
     return TitleFeatures(
         words=frozenset(words),
         models=frozenset(models),
+        numbers=frozenset(w for w in words if w.isdigit()),
         quantities=quantities,
         brand=key,
         brand_given=given is not None,
@@ -243,18 +253,26 @@ def score(a: TitleFeatures, b: TitleFeatures, weight: WordWeights) -> float:
     text = 0.75 * _dice(a.words, b.words, weight)
     text += 0.25 * fuzz.ratio(a.compact, b.compact) / 100
     result = 100 * text
+    # Caps (evidence that these are different products) apply after every bonus.
+    cap = 100.0
     if a.models and b.models:
         # A shared model number all but identifies the product; different ones rule it out.
-        result = 80 + 20 * text if a.models & b.models else min(result, 40)
+        if a.models & b.models:
+            result = 80 + 20 * text
+        else:
+            cap = 40
+    if a.numbers and b.numbers and not a.numbers & b.numbers:
+        cap = min(cap, 50)  # iPhone 14 is not iPhone 15
     for dimension in a.quantities.keys() & b.quantities.keys():
         mine, theirs = a.quantities[dimension], b.quantities[dimension]
         if mine == theirs:
             result += 8
         elif not mine & theirs:
-            result = min(result, 40)
+            cap = min(cap, 40)
     brand = _brand_evidence(a, b)
     if brand == "same":
         result += 6
     elif brand == "different":
-        result = min(result, 30)
+        cap = min(cap, 30)
+    result = min(result, cap)
     return round(max(0.0, min(result, 100.0)), 1)
