@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
-import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +14,6 @@ from click.testing import CliRunner
 from pricewatch.cli.main import cli, parse_settings, parse_since
 from pricewatch.config import ConfigError, load_config
 from pricewatch.db.store import Store
-from pricewatch.errors import PricewatchError
-from pricewatch.genspider import generate
 from pricewatch.records import GoneRecord, PriceRecord
 
 
@@ -139,6 +134,7 @@ def test_unexpected_errors_point_at_debug(db: str, monkeypatch: pytest.MonkeyPat
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
+    seed(db)
     monkeypatch.setattr(Store, "current_prices", boom)
     result = CliRunner().invoke(cli, ["prices"])
     assert result.exit_code == 1
@@ -172,60 +168,6 @@ def test_env_settings_are_validated() -> None:
         load_config({"PRICEWATCH_OBEY_ROBOTS": "maybe"})
     with pytest.raises(ConfigError, match="PRICEWATCH_LOG_LEVEL"):
         load_config({"PRICEWATCH_LOG_LEVEL": "LOUD"})
-
-
-GEN_PAGE = """<html><head><meta charset="gbk"><title>电饭煲 - 示例商城</title></head>
-<body><h1>美的 电饭煲 4L</h1><span class="price">￥299.00</span></body></html>"""
-
-
-def _load(path: Path, name: str) -> object:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_genspider_writes_a_working_shop_test_and_fixture(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = "https://shop.example/item/1001.html"
-    paths = generate(
-        "example_mall",
-        url,
-        currency="CNY",
-        root=tmp_path,
-        page=GEN_PAGE.encode("gbk"),
-        encoding="gbk",
-    )
-    shop_file, test_file, fixture = paths
-    assert shop_file == tmp_path / "pricewatch/spiders/shops/example_mall.py"
-    assert fixture.read_bytes() == GEN_PAGE.encode("gbk")
-    module_name = "pricewatch.spiders.shops.example_mall"
-    monkeypatch.delitem(sys.modules, module_name, raising=False)
-    shop = _load(shop_file, module_name)
-    spider_cls = shop.ExampleMallSpider  # type: ignore[attr-defined]
-    assert (spider_cls.name, spider_cls.currency) == ("example_mall", "CNY")
-    generated_test = _load(test_file, "generated_test_example_mall")
-    generated_test.test_example_mall_product_page()  # type: ignore[attr-defined]
-    assert 'assert item.price == Decimal("299.00")' in test_file.read_text()
-    with pytest.raises(PricewatchError, match="exists"):
-        generate("example_mall", url, root=tmp_path, page=b"<html></html>")
-    monkeypatch.delitem(sys.modules, module_name, raising=False)
-
-
-@pytest.mark.parametrize(
-    ("slug", "url", "message"),
-    [
-        ("Bad-Slug", "https://x.example/", "shop slug 'Bad-Slug'"),
-        ("class", "https://x.example/", "shop slug 'class'"),
-        ("good", "ftp://x.example/", "is not an http(s) URL"),
-    ],
-)
-def test_genspider_rejects_bad_input(tmp_path: Path, slug: str, url: str, message: str) -> None:
-    with pytest.raises(PricewatchError, match=re.escape(message)):
-        generate(slug, url, root=tmp_path, page=b"<html></html>")
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from pricewatch.db import engine as engine_module
 from pricewatch.db.engine import (
-    DEFAULT_URL,
     SchemaError,
     current_revision,
     database_url,
@@ -189,7 +189,9 @@ def test_database_url_default_and_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("PRICEWATCH_DB_URL", raising=False)
-    assert database_url() == DEFAULT_URL == "sqlite:///var/pricewatch.db"
+    monkeypatch.setattr(engine_module, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(engine_module, "is_checkout", lambda: True)
+    assert database_url() == f"sqlite:///{tmp_path / 'var' / 'pricewatch.db'}"
     monkeypatch.setenv("PRICEWATCH_DB_URL", "postgresql://u@db/x")
     assert database_url() == "postgresql://u@db/x"
 
@@ -198,9 +200,12 @@ def test_default_sqlite_database_is_created_under_var(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("PRICEWATCH_DB_URL", raising=False)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(engine_module, "PROJECT_ROOT", tmp_path / "checkout")
+    monkeypatch.setattr(engine_module, "is_checkout", lambda: True)
+    monkeypatch.chdir(tmp_path)  # not the checkout: the file still goes to the checkout's var/
     assert upgrade() == head_revision()
-    assert (tmp_path / "var" / "pricewatch.db").is_file()
+    assert (tmp_path / "checkout" / "var" / "pricewatch.db").is_file()
+    assert not (tmp_path / "var").exists()
 
 
 def test_postgresql_urls_use_psycopg3() -> None:

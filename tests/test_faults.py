@@ -171,7 +171,7 @@ def test_robots_disallowed_url_is_not_fetched(sqlite_url: str) -> None:
         result = run_crawl(server, ["/products/secret"], sqlite_url)
         assert server.hits("/robots.txt") == 1
         assert server.hits("/products/secret") == 0
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr  # nothing stored: every page failed
     assert result.run.status == "finished"
     assert result.reasons() == {server.url("/products/secret"): "robots"}
     assert result.run.failures_by_reason == {"robots": 1}
@@ -436,7 +436,7 @@ def test_page_without_price_is_a_failure_not_a_zero(db_url: str) -> None:
     }
     with MockServer(routes) as server:
         result = run_crawl(server, list(routes), db_url)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # stored one price, two pages failed: partial
     assert result.run.status == "finished"
     assert result.reasons() == {
         server.url("/products/noprice"): "no_price",
@@ -504,11 +504,11 @@ def test_crawl_of_unknown_shop_is_one_error_line(sqlite_url: str) -> None:
 
 
 def test_dead_shop_is_a_connection_failure(sqlite_url: str) -> None:
-    """A shop refusing connections: `connection` failure, run finished, CLI exit code 0."""
+    """A shop refusing connections: `connection` failure, run finished, CLI exit code 3."""
     dead = f"http://127.0.0.1:{free_port()}/"
     result = run_crawl(None, [], sqlite_url, base_url=dead, urls=[dead + "products/x"])
-    # The crawl itself completed (finish_reason "finished"), so the CLI reports success.
-    assert result.returncode == 0, result.stderr
+    # The crawl completed (finish_reason "finished") but stored nothing: exit 3 for cron.
+    assert result.returncode == 3, result.stderr
     assert result.run.status == "finished"
     assert result.reasons() == {dead + "products/x": "connection"}
     assert result.run.failures_by_reason == {"connection": 1}

@@ -1,17 +1,25 @@
-"""Terminal tables (rich) and JSON lines for the CLI's reading commands."""
+"""Terminal tables (rich) and JSON lines for the CLI's reading commands.
+
+Times are shown in one zone, named in each table's header: local unless the command was given
+``--utc`` (see :mod:`pricewatch.cli.times`). JSON lines carry ISO 8601 times with their offset
+(UTC, as stored).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
+
+from pricewatch.cli.times import display_zone, zone_label
+from pricewatch.money import currency_exponent
 
 _AVAILABILITY_STYLE = {
     "in_stock": "green",
@@ -35,36 +43,55 @@ def _json_lines(rows: Sequence[Any]) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
+def amount_text(amount: Decimal, currency: str | None) -> str:
+    """``amount`` with at least its currency's decimals (``19.5`` USD -> ``19.50``)."""
+    if currency and amount.is_finite():
+        places = currency_exponent(currency)
+        if -int(amount.as_tuple().exponent) < places:
+            return str(amount.quantize(Decimal(1).scaleb(-places)))
+    return str(amount)
+
+
 def _money(amount: Decimal | None, currency: str | None) -> str:
     if amount is None:
         return "-"
-    return f"{amount:,} {currency or ''}".strip()
+    return f"{Decimal(amount_text(amount, currency)):,} {currency or ''}".strip()
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+def when(value: datetime | None, zone: tzinfo | None = None) -> str:
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def times_caption(zone: tzinfo | None) -> str:
+    return f"times {zone_label(zone or display_zone())}"
 
 
 def _availability(value: str) -> str:
     return f"[{_AVAILABILITY_STYLE.get(value, 'dim')}]{value}[/]"
 
 
-def _console() -> Console:
+def console() -> Console:
     # Piped output (logs, CI) gets a fixed, wide layout instead of rich's 80 columns.
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=False, width=160)
-    return console
+    out = Console(highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, soft_wrap=False, width=160)
+    return out
 
 
-def print_current(rows: Sequence[Any], *, as_json: bool = False) -> None:
+def print_current(
+    rows: Sequence[Any],
+    *,
+    as_json: bool = False,
+    zone: tzinfo | None = None,
+    empty: str = "no prices stored yet: run 'pricewatch crawl SHOP' (or 'pricewatch demo')",
+) -> None:
     if as_json:
         _json_lines(rows)
         return
     if not rows:
-        click.echo("no prices stored yet: run 'pricewatch crawl SHOP' (or 'pricewatch demo')")
+        click.echo(empty)
         return
-    table = Table(title=f"Current prices ({len(rows)} listings)")
+    table = Table(title=f"Current prices ({len(rows)} listings), {times_caption(zone)}")
     for column in ("shop", "product", "sku", "price", "list price", "stock", "since", "seen"):
         table.add_column(
             column, no_wrap=column != "product", min_width=24 if column == "product" else None
@@ -77,20 +104,22 @@ def print_current(rows: Sequence[Any], *, as_json: bool = False) -> None:
             _money(r.price, r.currency),
             _money(r.list_price, r.currency),
             _availability(r.availability),
-            _when(r.since),
-            _when(r.last_seen),
+            when(r.since, zone),
+            when(r.last_seen, zone),
         )
-    _console().print(table)
+    console().print(table)
 
 
-def print_changes(rows: Sequence[Any], *, as_json: bool = False) -> None:
+def print_changes(
+    rows: Sequence[Any], *, as_json: bool = False, zone: tzinfo | None = None
+) -> None:
     if as_json:
         _json_lines(rows)
         return
     if not rows:
         click.echo("no price or stock changes in that period")
         return
-    table = Table(title=f"Changes ({len(rows)})")
+    table = Table(title=f"Changes ({len(rows)}), {times_caption(zone)}")
     for column in ("shop", "product", "old", "new", "change", "stock", "at"):
         table.add_column(
             column, no_wrap=column != "product", min_width=24 if column == "product" else None
@@ -113,12 +142,17 @@ def print_changes(rows: Sequence[Any], *, as_json: bool = False) -> None:
             _money(r.new_price, r.currency),
             change,
             stock,
-            _when(r.at),
+            when(r.at, zone),
         )
-    _console().print(table)
+    console().print(table)
 
 
-def print_history(found: Sequence[tuple[Any, Sequence[Any]]], *, as_json: bool = False) -> None:
+def print_history(
+    found: Sequence[tuple[Any, Sequence[Any]]],
+    *,
+    as_json: bool = False,
+    zone: tzinfo | None = None,
+) -> None:
     if as_json:
         for listing, observations in found:
             data = {k: _jsonable(v) for k, v in dataclasses.asdict(listing).items()}
@@ -127,22 +161,22 @@ def print_history(found: Sequence[tuple[Any, Sequence[Any]]], *, as_json: bool =
             ]
             click.echo(json.dumps(data, ensure_ascii=False, default=str))
         return
-    console = _console()
+    out = console()
     for listing, observations in found:
         title = f"{listing.shop}: {listing.title or listing.url}"
         if listing.gone_at:
-            title += f" (gone since {_when(listing.gone_at)})"
-        table = Table(title=title, caption=listing.url)
+            title += f" (gone since {when(listing.gone_at, zone)})"
+        table = Table(title=f"{title} ({times_caption(zone)})", caption=listing.url)
         for column in ("from", "to", "price", "list price", "stock", "source", "note"):
             table.add_column(column, no_wrap=True)
         for o in observations:
             table.add_row(
-                _when(o.first_seen),
-                _when(o.last_seen),
+                when(o.first_seen, zone),
+                when(o.last_seen, zone),
                 _money(o.price, o.currency),
                 _money(o.list_price, o.currency),
                 _availability(o.availability),
                 o.extracted_by or "-",
                 "[red]suspect[/]" if o.suspect else "",
             )
-        console.print(table)
+        out.print(table)

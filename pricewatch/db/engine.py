@@ -5,6 +5,14 @@ timeout and real transactions; PostgreSQL URLs are pointed at psycopg 3. ``ensur
 brings a database to the newest Alembic revision; the store calls it on first use and the CLI
 (``pricewatch db upgrade``) through :func:`upgrade`.
 
+The default database (no ``PRICEWATCH_DB_URL``/``db_url``) is one fixed SQLite file whatever the
+current directory: ``var/pricewatch.db`` under the project root when pricewatch runs from a
+checkout, else ``pricewatch.db`` in the per-user data directory (``$XDG_DATA_HOME/pricewatch``,
+default ``~/.local/share/pricewatch``); :func:`default_database_path`. Read-only users
+(``make_engine(read_only=True)``) never create a file or directory: a missing SQLite file is a
+:class:`DatabaseError`. Only SQLite and PostgreSQL are supported; any other scheme is one clear
+:class:`~pricewatch.config.ConfigError`.
+
 Alembic is configured entirely in code (:func:`alembic_config`): no ``alembic.ini`` is needed,
 migrations live in ``pricewatch/db/migrations``. To add one after changing the models::
 
@@ -21,6 +29,7 @@ the migrations still produce exactly the models' schema).
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -37,10 +46,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from pricewatch.config import ConfigError, get_config
+from pricewatch.errors import PricewatchError
 
 ENV_VAR = "PRICEWATCH_DB_URL"
-DEFAULT_URL = "sqlite:///var/pricewatch.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The repository root when pricewatch runs from a checkout (``pip install -e .``).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 #: Execution option marking connections that are going to write. On SQLite their transactions
 #: start with ``BEGIN IMMEDIATE``: the write lock is taken up front (waiting up to the busy
@@ -65,16 +77,51 @@ class SchemaError(RuntimeError):
     """The database schema cannot be brought to the revision this code expects."""
 
 
-def database_url() -> str:
-    """The configured database URL (``get_config().db_url``) or ``sqlite:///var/pricewatch.db``.
+class DatabaseError(PricewatchError):
+    """The database cannot be used as asked: missing file, not pricewatch's, not migrated."""
 
-    The default is relative to the current directory; :func:`make_engine` creates ``var/``.
-    """
-    return get_config().db_url or DEFAULT_URL
+
+def is_checkout(root: Path = PROJECT_ROOT) -> bool:
+    """Whether ``root`` is a pricewatch source tree (its ``pyproject.toml`` names pricewatch)."""
+    try:
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return 'name = "pricewatch"' in text and (root / "pricewatch" / "__init__.py").is_file()
+
+
+def user_data_dir() -> Path:
+    """``$XDG_DATA_HOME/pricewatch``, default ``~/.local/share/pricewatch``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pricewatch"
+
+
+def default_database_path() -> Path:
+    """The default SQLite file: the checkout's ``var/pricewatch.db``, else the user data dir."""
+    if is_checkout():
+        return PROJECT_ROOT / "var" / "pricewatch.db"
+    return user_data_dir() / "pricewatch.db"
+
+
+def database_url() -> str:
+    """The configured database URL (``get_config().db_url``), else the default SQLite file
+    (:func:`default_database_path`, an absolute path: the same file from any directory)."""
+    return get_config().db_url or f"sqlite:///{default_database_path()}"
+
+
+def display_url(url: str | URL) -> str:
+    """``url`` as it may be printed: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url)
 
 
 def normalize_url(url: str | URL) -> URL:
-    """Parse ``url``, making plain ``postgresql://`` (and ``postgres://``) use psycopg 3."""
+    """Parse ``url``, making plain ``postgresql://`` (and ``postgres://``) use psycopg 3.
+
+    Only SQLite and PostgreSQL are supported: any other scheme is a :class:`ConfigError`.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -85,22 +132,33 @@ def normalize_url(url: str | URL) -> URL:
     # SQLAlchemy's default PostgreSQL driver is psycopg2, which is not a dependency.
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise ConfigError(
+            f"database URL {display_url(url)!r}: {parsed.get_backend_name()!r} is not supported; "
+            "pricewatch uses SQLite (sqlite:///path/to/file.db) or PostgreSQL "
+            "(postgresql://user@host/dbname)"
+        )
     return parsed
 
 
-def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL | None = None, *, read_only: bool = False, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` (default: :func:`database_url`).
 
     SQLite connections get ``journal_mode=WAL`` (readers never block the crawl's writer),
     ``busy_timeout=30000``, ``foreign_keys=ON`` and ``synchronous=NORMAL`` (durable at every
     checkpoint, safe against process crashes in WAL mode), and the directory of the database
-    file is created. Extra keyword arguments go to :func:`sqlalchemy.create_engine`.
+    file is created. With ``read_only`` nothing is created or changed: a missing SQLite file is
+    a :class:`DatabaseError` and the journal mode is left alone. Extra keyword arguments go to
+    :func:`sqlalchemy.create_engine`.
     """
     parsed = normalize_url(url if url is not None else database_url())
     if parsed.get_backend_name() == "sqlite":
-        _create_sqlite_dir(parsed)
+        if read_only:
+            _require_sqlite_file(parsed)
+        else:
+            _create_sqlite_dir(parsed)
         engine = create_engine(parsed, **kwargs)
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, wal=not read_only)
         return engine
     # Long crawls keep a pool around while the server may restart: test connections first.
     kwargs.setdefault("pool_pre_ping", True)
@@ -114,7 +172,18 @@ def _create_sqlite_dir(url: URL) -> None:
     Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _require_sqlite_file(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if not Path(database).is_file():
+        raise DatabaseError(
+            f"no database at {Path(database).resolve()}: 'pricewatch crawl SHOP' or "
+            "'pricewatch db upgrade' creates it (see 'pricewatch db info')"
+        )
+
+
+def _install_sqlite_hooks(engine: Engine, *, wal: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module, whose legacy mode does not
@@ -125,7 +194,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         try:
             # busy_timeout first: switching to WAL itself may have to wait for a lock.
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if wal:  # switching the journal mode writes to the file
+                cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
@@ -183,6 +253,32 @@ def current_revision(engine: Engine) -> str | None:
     """The database's Alembic revision, or ``None`` for an empty (unmigrated) database."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """For readers: the database must be pricewatch's, at this code's revision; changes nothing.
+
+    Raises :class:`DatabaseError` for a database without pricewatch's tables (a wrong URL)
+    or at another revision (``pricewatch db upgrade`` migrates it).
+    """
+    where = display_url(engine.url)
+    current = current_revision(engine)
+    if current == head_revision():
+        return
+    if current is None:
+        raise DatabaseError(
+            f"{where} has no pricewatch tables (a wrong PRICEWATCH_DB_URL?); a crawl or "
+            "'pricewatch db upgrade' creates them"
+        )
+    if not _known_revision(current):
+        raise DatabaseError(
+            f"{where} is at revision {current!r}, unknown to this version of pricewatch "
+            "(was it migrated by a newer version?)"
+        )
+    raise DatabaseError(
+        f"{where} is at revision {current}, this pricewatch needs {head_revision()}: "
+        "run 'pricewatch db upgrade'"
+    )
 
 
 def ensure_schema(engine: Engine) -> bool:

@@ -76,6 +76,9 @@ class PricewatchSpider(scrapy.Spider):
     # ------------------------------------------------------------------ failures
 
     def failure(self, url: str, reason: str, detail: str = "") -> CrawlFailure:
+        """The item a page that gave nothing becomes, counted in ``pricewatch/failures/*``."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.inc_value(f"pricewatch/failures/{reason}")
         return CrawlFailure(url=url, shop=self.name, reason=reason, detail=detail)
 
     def on_error(self, failure: Failure) -> Iterable[Any]:
@@ -84,6 +87,4 @@ class PricewatchSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         reason, detail = classify_failure(failure)
         self.logger.warning("%s: %s (%s)", url, reason, detail)
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.inc_value(f"pricewatch/failures/{reason}")
         return [self.failure(url, reason, detail)]
