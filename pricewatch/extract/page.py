@@ -110,6 +110,30 @@ def _fill_from(target: Extraction, product: ProductData) -> None:
     target.image = target.image or product.image
 
 
+@dataclass
+class _Reading:
+    """What every step of reading one page shares: the page, the hints, the title element,
+    and the index of elements near the title (built once, only for pages that need it)."""
+
+    sel: Selector
+    url: str
+    hint: str | None
+    #: The currency of the page's country, for shared signs ($, ¥, 元, kr).
+    region: str | None
+    title: Any | None
+    title_text: str | None
+    _index: PageIndex | None = None
+
+    @property
+    def anchors(self) -> list[Any]:
+        return [self.title] if self.title is not None else []
+
+    def index(self) -> PageIndex:
+        if self._index is None:
+            self._index = index(near(self.sel.root, self.anchors, MAX_DISTANCE))
+        return self._index
+
+
 def extract_product(
     sel: Selector,
     url: str,
@@ -125,12 +149,50 @@ def extract_product(
     ``currency`` is the shop's currency, used when the page does not say (and to read ``¥`` as
     JPY for a Japanese shop). ``body``/``encoding`` are needed only for RDFa.
     """
-    hint = normalize_currency(currency) if currency else None
-    # The page's country decides shared signs ($, ¥, 元, kr) when the shop does not say.
-    region = region_currency(url, sel.xpath("/html/@lang").get())
+    title = main_title(sel)
+    reading = _Reading(
+        sel=sel,
+        url=url,
+        hint=normalize_currency(currency) if currency else None,
+        region=region_currency(url, sel.xpath("/html/@lang").get()),
+        title=title,
+        title_text=text_of(title, 300) if title is not None else None,
+    )
     result = Extraction(url=url)
-    title_node = main_title(sel)
-    title_text = text_of(title_node, 300) if title_node is not None else None
+    _read_structured(result, reading, body, encoding)
+    if selectors:
+        _apply_selectors(result, sel, selectors, reading.hint, reading.region)
+    price_node, price_context = None, ""
+    if result.price is None and heuristic:
+        price_node, price_context = _read_heuristic(result, reading)
+    elif result.price is not None and result.list_price is None:
+        struck = find_list_price(
+            sel,
+            Money(result.price, result.currency),
+            reading.hint,
+            title,
+            reading.index(),
+            reading.region,
+        )
+        result.list_price = struck.amount if struck else None
+    if result.availability == "unknown":
+        _read_page_availability(result, reading, price_node, price_context)
+
+    if result.title is None:
+        result.title = reading.title_text or select_text(sel, "h1") or select_text(sel, "title")
+    if result.price is None:
+        result.error = "no price found on the page"
+        result.confidence = None
+    elif result.currency is None:
+        result.error = "price has no currency (the page does not say; set the shop's currency)"
+    return result
+
+
+def _read_structured(
+    result: Extraction, reading: _Reading, body: bytes | None, encoding: str
+) -> None:
+    """Structured data, cheapest source first; the first with a priced product wins."""
+    sel, url, hint = reading.sel, reading.url, reading.hint
     opengraph = meta.from_opengraph(sel, hint)
     seen: list[ProductData] = []
     readers = (
@@ -143,11 +205,13 @@ def extract_product(
     for read in readers:
         products = read()
         seen.extend(products)
-        product = main_product(products, url, title_text)
+        product = main_product(products, url, reading.title_text)
         if product is not None:
             shown = None
             if sellers(product.priced_offers) >= 2:  # a marketplace: which offer is featured?
-                featured = find_main_price(sel, hint, title_node, region=region)
+                featured = find_main_price(
+                    sel, hint, reading.title, reading.index(), reading.region
+                )
                 shown = featured.price.amount if featured else None
             _take_product(result, product, url, opengraph, shown)
             break
@@ -158,54 +222,36 @@ def extract_product(
     if result.availability == "unknown":
         _set_availability(result, meta.meta_availability(sel), "meta", "high")
 
-    if selectors:
-        _apply_selectors(result, sel, selectors, hint, region)
 
-    price_node, price_context = None, ""
-    title_anchors = [title_node] if title_node is not None else []
-    page: PageIndex | None = None  # built once, only for pages that need it
-    if result.price is None and heuristic:
-        page = index(near(sel.root, title_anchors, MAX_DISTANCE))
-        found = find_main_price(sel, hint, title_node, page, region)
-        if found is not None:
-            result.price, result.currency = found.price.amount, found.price.currency or hint
-            result.list_price = found.list_price.amount if found.list_price else None
-            result.extracted_by, result.confidence = "heuristic", "low"
-            result.offer_note = found.detail
-            result.offers_count = 1
-            price_node, price_context = found.node, found.context
-    if (
-        result.price is not None
-        and result.list_price is None
-        and result.extracted_by != "heuristic"
-    ):
-        page = page or index(near(sel.root, title_anchors, MAX_DISTANCE))
-        struck = find_list_price(
-            sel, Money(result.price, result.currency), hint, title_node, page, region
-        )
-        result.list_price = struck.amount if struck else None
-    if result.availability == "unknown":
-        anchors = [n for n in (title_node, price_node) if n is not None]
-        if page is None:
-            page = index(near(sel.root, title_anchors, MAX_DISTANCE))
-        wording = price_context or _title_context(title_node)
-        in_box = page_availability(sel, anchors, wording, page)
-        if in_box is not None:
-            result.availability = in_box.availability
-            result.availability_by = in_box.evidence
-            result.availability_confidence = in_box.confidence
-    if result.availability == "unknown":
-        in_state = state_availability(sel, title_text or result.title, result.sku)
-        _set_availability(result, in_state, "embedded JSON state", "low")
+def _read_heuristic(result: Extraction, reading: _Reading) -> tuple[Any | None, str]:
+    """The heuristic main price; returns its element and the text around it."""
+    found = find_main_price(
+        reading.sel, reading.hint, reading.title, reading.index(), reading.region
+    )
+    if found is None:
+        return None, ""
+    result.price, result.currency = found.price.amount, found.price.currency or reading.hint
+    result.list_price = found.list_price.amount if found.list_price else None
+    result.extracted_by, result.confidence = "heuristic", "low"
+    result.offer_note = found.detail
+    result.offers_count = 1
+    return found.node, found.context
 
-    if result.title is None:
-        result.title = title_text or select_text(sel, "h1") or select_text(sel, "title")
-    if result.price is None:
-        result.error = "no price found on the page"
-        result.confidence = None
-    elif result.currency is None:
-        result.error = "price has no currency (the page does not say; set the shop's currency)"
-    return result
+
+def _read_page_availability(
+    result: Extraction, reading: _Reading, price_node: Any | None, price_context: str
+) -> None:
+    """The buy box, then the embedded JSON state, when structured data did not say."""
+    anchors = [n for n in (reading.title, price_node) if n is not None]
+    wording = price_context or _title_context(reading.title)
+    in_box = page_availability(reading.sel, anchors, wording, reading.index())
+    if in_box is not None:
+        result.availability = in_box.availability
+        result.availability_by = in_box.evidence
+        result.availability_confidence = in_box.confidence
+        return
+    in_state = state_availability(reading.sel, reading.title_text or result.title, result.sku)
+    _set_availability(result, in_state, "embedded JSON state", "low")
 
 
 def _take_product(
