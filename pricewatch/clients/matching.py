@@ -226,10 +226,21 @@ def match_exact(
     store: Store, client: str, *, shop_urls: Mapping[str, str] | None = None
 ) -> ExactResult:
     """Confirm matches by catalogue URL and by GTIN/MPN (see the module docstring)."""
+    return _match_exact(store, client, store.catalogue(client), shop_urls)
+
+
+def _match_exact(
+    store: Store,
+    client: str,
+    products: Sequence[CatalogueProduct],
+    shop_urls: Mapping[str, str] | None,
+    listings: Sequence[ListingCandidate] | None = None,
+) -> ExactResult:
     result = ExactResult()
-    products = store.catalogue(client)
     records = _url_matches(store, products, shop_urls or {}, result)
-    records += _identifier_matches(products, store.match_candidates())
+    if listings is None:
+        listings = store.match_candidates()
+    records += _identifier_matches(products, listings)
     for r in records:
         result.by_method[r.method] = result.by_method.get(r.method, 0) + 1
     result.saved = store.save_matches(client, records)
@@ -249,9 +260,11 @@ def suggest(
     shop_urls: Mapping[str, str] | None = None,
 ) -> SuggestResult:
     """Exact matches first, then title-similarity suggestions for review."""
-    exact = match_exact(store, client, shop_urls=shop_urls)
     products = store.catalogue(client)
-    listings = [c for c in store.match_candidates() if c.title]
+    candidates = store.match_candidates()
+    # Listings added for catalogue URLs have no title yet: only exact methods can use them.
+    exact = _match_exact(store, client, products, shop_urls, candidates)
+    listings = [c for c in candidates if c.title]
     confirmed = store.matches(client, status="confirmed")
     taken = {m.listing_id for m in confirmed}
     covered_shops = {(m.product_id, m.shop) for m in confirmed}
