@@ -178,3 +178,46 @@ def test_crawl_finds_demo_shops_moved_by_demo_serve(
     }
     state.write_text(json.dumps({"pid": 2**22 + 12345, "urls": urls}))  # no such process
     assert demo_run.served_demo_urls() == {}
+
+
+def test_crawl_reaches_the_demo_served_on_other_ports(tmp_path: Path) -> None:
+    """`demo --serve --port N`, then plain `crawl demo_lantian` crawls the moved shop."""
+    import re
+
+    from pricewatch.demo.run import served_demo_urls, served_file
+
+    port = closed_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "pricewatch", "demo", "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert serve.stdout is not None
+        for line in serve.stdout:
+            if line.startswith("(pid "):
+                break
+        deadline = time.monotonic() + 10
+        while not served_demo_urls() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lantian = served_demo_urls()["demo_lantian"]
+        assert re.fullmatch(rf"http://127\.0\.0\.1:{port + 1}/", lantian)
+        done = subprocess.run(
+            [sys.executable, "-m", "pricewatch", "crawl", "demo_lantian", *FAST],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            env={**os.environ, "PRICEWATCH_DB_URL": f"sqlite:///{tmp_path / 'moved.db'}"},
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"demo_lantian: at {lantian} (served by 'pricewatch demo --serve')" in done.stderr
+        assert " 0 new prices" not in done.stdout
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=10) == 0
+        assert not served_file().exists()
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
