@@ -195,3 +195,46 @@ def test_bad_period_options(options: dict[str, str], message: str) -> None:
     args = {"since": None, "start": None, "end": None, "timezone": "UTC", **options}
     with pytest.raises(PeriodError, match=message):
         resolve_period(**args, now=NOW)  # type: ignore[arg-type]
+
+
+def test_a_client_without_catalogue_or_prices(store: Store) -> None:
+    """An empty catalogue, and products whose matched listings have no price yet."""
+    from sqlalchemy.orm import Session
+
+    from pricewatch.db.models import Client, ClientProduct, Listing, ProductMatch, Shop
+
+    assert store.reports() == []  # also migrates the new database
+    with Session(store.engine) as session, session.begin():
+        session.add(Client(slug="empty", name="Empty", emails=[], currency="EUR"))
+        client = Client(slug="fresh", name="Fresh", emails=[], currency="EUR")
+        shop = Shop(slug="acme")
+        session.add_all([client, shop])
+        session.flush()
+        product = ClientProduct(client_id=client.id, sku="A", price_minor=1000, currency="EUR")
+        listing = Listing(
+            shop_id=shop.id,
+            url="https://acme.example/a",
+            first_seen=days_ago(1),
+            last_seen=days_ago(1),
+        )
+        session.add_all([product, listing])
+        session.flush()
+        session.add(
+            ProductMatch(
+                client_product_id=product.id,
+                listing_id=listing.id,
+                method="url",
+                status="confirmed",
+            )
+        )
+    empty = build_context(store.report_source("empty", PERIOD.start, PERIOD.end), PERIOD)
+    assert empty.products == () and empty.summary.products == 0
+    assert empty.summary.avg_price_index is None and empty.movers == ()
+    fresh = build_context(store.report_source("fresh", PERIOD.start, PERIOD.end), PERIOD)
+    [competitor] = fresh.products[0].competitors
+    assert (competitor.included, competitor.excluded_reason, competitor.price) == (
+        False,
+        "no_price",
+        None,
+    )
+    assert fresh.products[0].lowest is None and fresh.summary.matched == 1
