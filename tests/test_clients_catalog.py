@@ -196,12 +196,14 @@ def test_unreadable_files(tmp_path: Path) -> None:
     (tmp_path / "c.pdf").write_bytes(b"%PDF")
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "header.csv").write_text("sku,title\n", "utf-8")
+    write_xlsx(tmp_path / "blank.xlsx", [])
     for name, message in [
         ("old.xls", "old .xls files are not read"),
         ("fake.xlsx", "not a readable .xlsx file"),
         ("c.pdf", "expected a .csv or .xlsx file"),
         ("empty.csv", "the file is empty"),
         ("header.csv", "no products"),
+        ("blank.xlsx", "every sheet is empty"),
         ("missing.csv", "no such file"),
     ]:
         with pytest.raises(PricewatchError, match=message):
@@ -324,6 +326,7 @@ BAD = [
     ["A7", "two bad cells", "10", "-5", "6.90123E+12", ""],
     ["A1", "again", "11", "", "", ""],
     ["A9", "ok too", "¥1,299.00", "", "", ""],
+    ["S" * 256, "too long a SKU", "10", "", "", ""],
 ]
 
 
@@ -343,8 +346,9 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(
         "row 8, column barcode: '6.90123E+12' is a number Excel shortened; "
         "format the column as text and export again",
         "row 9, column sku: SKU 'A1' is also on row 2",
+        "row 11, column sku: longer than 255 characters",
     ]
-    assert "7 bad rows, nothing imported" in str(caught.value)
+    assert "8 bad rows, nothing imported" in str(caught.value)
     assert "--skip-bad to import the 2 good ones" in str(caught.value)
     assert store.catalogue(client) == []
 
@@ -353,7 +357,7 @@ def test_skip_bad_imports_the_good_rows(store: Store, client: str, tmp_path: Pat
     path = write_csv(tmp_path / "bad.csv", BAD, "utf-8")
     result = import_catalogue(store, client, path, skip_bad=True)
     assert result.summary.added == ("A1", "A9")
-    assert len(result.skipped) == 8
+    assert len(result.skipped) == 9
     assert {p.sku: p.price for p in store.catalogue(client)} == {
         "A1": Decimal("10.00"),  # the first A1, not the duplicate row's 11
         "A9": Decimal("1299.00"),

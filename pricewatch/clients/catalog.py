@@ -63,6 +63,8 @@ _KEYWORD_SEPARATORS = re.compile(r"[,，;；、|\n]+")
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e\+?\d+", re.IGNORECASE)
 _GTIN_LENGTHS = (8, 12, 13, 14)
 _HEADER_SEARCH_ROWS = 10
+#: The longest SKU, MPN and brand the schema stores (String(255)).
+_MAX_TEXT = 255
 
 
 class CatalogueRowsError(PricewatchError):
@@ -222,6 +224,9 @@ def _parse_row(
     for name in ("title", "mpn", "brand"):
         if values.get(name):
             out[name] = " ".join(values[name].split())
+    for name in ("sku", "mpn", "brand"):
+        if len(values.get(name) or "") > _MAX_TEXT:
+            fail(name, f"longer than {_MAX_TEXT} characters")
     if bad or sku is None:
         return None, bad
     return ProductRecord(sku=sku, currency=currency, **out), []  # type: ignore[arg-type]
