@@ -97,3 +97,32 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     )
     assert done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["extract", "-s", 'DOWNLOADER_MIDDLEWARES={"nowhere.Middleware": 1}', "http://x/"],
+            "error: the extraction could not start: ModuleNotFoundError: No module named 'nowhere'",
+        ),
+        (
+            ["crawl", "demo_lantian", "-s", 'ITEM_PIPELINES={"nowhere.Pipeline": 1}'],
+            "error: demo_lantian: the crawl could not start: ModuleNotFoundError: No module "
+            "named 'nowhere'",
+        ),
+    ],
+)
+def test_a_crawl_that_cannot_start_is_one_line(tmp_path: Path, args: list[str], line: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pricewatch", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PRICEWATCH_DB_URL": f"sqlite:///{tmp_path / 'x.db'}", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == ExitCode.FAILED
+    errors = [x for x in done.stderr.splitlines() if x.startswith("error:")]
+    assert errors == [line]
+    assert "Traceback" not in done.stderr and "not fetched" not in done.stdout
