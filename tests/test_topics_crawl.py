@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mockserver import MockServer, Reply
+from mockserver import MockServer, Reply, redirect
 from sqlalchemy import func, select
 
 from pricewatch.db import Store
@@ -101,6 +101,15 @@ def test_a_blocked_endpoint_falls_back_to_the_next(db: str) -> None:
         "%26disable_hot%3D1%26filter_type%3Drealtimehot"
     )
     assert "fallback after" in (capture.detail or "") and "blocked" in (capture.detail or "")
+
+
+def test_a_redirect_to_the_visitor_page_is_followed_and_blocked(db: str) -> None:
+    routes = {"/hot": redirect("/visitor"), "/visitor": visitor_page()}
+    with MockServer(routes) as server:
+        result = crawl(db, "weibo", server.url("/hot"))
+        assert server.hits("/visitor") == 1
+    assert result.returncode == 1 and "weibo: failed: blocked" in result.stderr
+    assert observations(db) == 0
 
 
 def test_every_endpoint_blocked_is_one_failed_capture_storing_nothing(db: str) -> None:

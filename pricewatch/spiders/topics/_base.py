@@ -58,6 +58,7 @@ _INTERSTITIALS = re.compile(
     r"captcha|geetest|滑动验证|请登录|verify you are human|Just a moment\.\.\.|Access Denied",
     re.IGNORECASE,
 )
+_ERROR_STATUSES = list(range(400, 600))
 #: Bilibili's risk control (-352 风控校验失败, -412 request intercepted, -403 access denied).
 _RISK_CODES = (-352, -412, -403)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -201,10 +202,11 @@ class TopicSpider(PricewatchSpider):
             callback=self.parse,
             errback=self.on_error,
             dont_filter=True,
-            # Statuses reach parse (after the retry middleware gave up on 429/5xx), so a 401
-            # JSON body can say "auth_required" instead of a bare http_401.
+            # Error statuses reach parse (after the retry middleware gave up on 429/5xx), so a
+            # 401 JSON body can say "auth_required"; redirects are still followed (to a
+            # visitor page, say), which handle_httpstatus_all would stop.
             meta={
-                "handle_httpstatus_all": True,
+                "handle_httpstatus_list": _ERROR_STATUSES,
                 "endpoint": index,
                 "attempts": attempts,
                 **({"source": source} if source else {}),
