@@ -86,3 +86,59 @@ def test_seed_demo_client(store: Store) -> None:
     # The demo may run again (other ports, same database): refreshed, not duplicated.
     seed_demo_client(store, BASE_URLS)
     assert store.client(DEMO_CLIENT).confirmed_matches == len(confirmed)
+
+
+def test_a_catalogue_url_nobody_crawled_is_fetched_by_the_next_crawl(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The listing added for a catalogue URL gets its price from the shop's next crawl.
+
+    A crawl of the shop does not follow variant pages (its listings are the bare product URLs,
+    see test_demo_crawl): only the crawl's revisit of tracked listings can fetch this one.
+    """
+    import os
+    import subprocess
+    import sys
+
+    from pricewatch.clients.catalog import import_catalogue
+    from pricewatch.clients.clients import client_record
+    from pricewatch.clients.matching import match_exact
+    from pricewatch.demo import DemoServer
+
+    with DemoServer(base_port=0) as demo:
+        shop = demo.shop("demo_hongxing")
+        variant = shop.url_for("/products/xiaomi-14?variant=XM14-16-1T-GR")
+        with Store.from_url(db_url) as store:
+            store.create_client(
+                client_record(
+                    "c", name="C", emails="c@c.cn", locale="en", currency="CNY", timezone="UTC"
+                )
+            )
+            path = tmp_path / "c.csv"
+            path.write_text(f"sku,title,competitor_urls\nX1,Xiaomi 14 1TB,{variant}\n", "utf-8")
+            import_catalogue(store, "c", path)
+            result = match_exact(store, "c", shop_urls={"demo_hongxing": shop.url})
+            assert result.new_listings == [("demo_hongxing", variant)]
+            assert all(p.url != variant for p in store.current_prices())  # no price yet
+        crawl = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pricewatch",
+                "crawl",
+                "demo_hongxing",
+                "--base-url",
+                f"demo_hongxing={shop.url}",
+            ],
+            env={**os.environ, "PRICEWATCH_DB_URL": db_url},
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    with Store.from_url(db_url) as store:
+        current = {p.url: p for p in store.current_prices()}
+        assert current[variant].price == Decimal("4999.00")
+        assert current[variant].availability == "out_of_stock"
+        assert [m.url for m in store.matches("c", "confirmed")] == [variant]
