@@ -196,3 +196,12 @@ def test_records_refuse_inconsistent_captures() -> None:
         source="weibo", url="u", captured_at=T0, entries=[TopicEntry("A", rank=1, heat=-5)]
     )
     assert (to_topic_record(item).reason, to_topic_record(item).entries) == ("invalid", ())
+
+
+def test_a_very_long_title_is_stored_under_a_bounded_key(store: Store) -> None:
+    title = "很长的标题" * 150  # 750 characters
+    store.store_topic_capture(capture(T0, [(title, 1)]))
+    [row] = store.topic_list("weibo")
+    assert row.title == title
+    with store._read_session() as session:
+        assert len(session.scalar(select(Topic.key)) or "") == 500

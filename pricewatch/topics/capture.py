@@ -27,6 +27,10 @@ FAILURE_REASONS = {
 }
 
 
+#: Longest topic key stored (``topic.key`` is a VARCHAR(500)); longer titles share a prefix key.
+KEY_LENGTH = 500
+
+
 class CaptureFailed(Exception):
     """A response that is not a usable hot list; ``reason`` is a short code."""
 
@@ -79,7 +83,7 @@ def to_topic_record(item: TopicCapture) -> TopicCaptureRecord:
     try:
         entries = tuple(
             TopicEntryRecord(
-                key=normalise_title(e.title),
+                key=normalise_title(e.title)[:KEY_LENGTH],
                 title=e.title,
                 rank=e.rank,
                 heat=e.heat,

@@ -27,7 +27,7 @@ def feed_name(entry: str) -> tuple[str, str]:
         return name.strip(), url.strip()
     parts = urlsplit(entry)
     slug = re.sub(r"[^\w.-]+", "-", f"{parts.netloc}{parts.path}").strip("-")
-    return slug, entry
+    return slug[:80], entry  # topic_capture.source is a VARCHAR(100)
 
 
 def _local(element: Any) -> str:
