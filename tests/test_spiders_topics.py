@@ -149,6 +149,8 @@ def test_weibo_visitor_interstitial_is_blocked() -> None:
         ({"ok": 1, "data": {"realtime": {"not": "a list"}}}, "format_changed"),
         ("<html><body>maintenance</body></html>", "format_changed"),
         ('{"ok": 1, "data": ', "format_changed"),
+        ({"ok": 1, "data": {"realtime": ["a", "b"]}}, "format_changed"),  # items not objects
+        ({"ok": 1, "data": {"realtime": [{"word": "a", "realpos": "x"}, None]}}, "format_changed"),
     ],
 )
 def test_weibo_failures(body: Any, reason: str) -> None:

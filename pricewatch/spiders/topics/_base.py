@@ -236,7 +236,11 @@ class TopicSpider(PricewatchSpider):
             raise CaptureFailed(f"http_{response.status}", f"HTTP {response.status}")
         if not response.body.strip():
             raise CaptureFailed("empty", "empty response body")
-        return rank(self.entries(response))
+        try:
+            return rank(self.entries(response))
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+            # A shape the reader did not expect (a list where a dict was, a missing key...).
+            raise CaptureFailed("format_changed", f"{type(exc).__name__}: {exc}") from None
 
     def entries(self, response: Response) -> list[TopicEntry]:
         raise NotImplementedError
