@@ -186,7 +186,9 @@ def test_catalog_and_match_round_trip(db: str, tmp_path: Path) -> None:
     review = json_lines(ok("match", "review", "lanhai", "--json"))
     assert [(m["sku"], m["url"], m["method"]) for m in review] == [("A2", f"{SHOP}/p/2", "fuzzy")]
     assert float(str(review[0]["score"])) >= 80  # the shared model number DJ13B-D08D
-    assert "DJ13B-D08D" in ok("match", "review", "lanhai").output
+    table = ok("match", "review", "lanhai").output
+    assert "DJ13B-D08D" in table
+    assert "339.00 CNY" in table and "329.00 CNY" in table  # own price, their price
 
     confirmed = ok("match", "confirm", str(review[0]["id"]), "--client", "lanhai")
     assert f"confirmed match {review[0]['id']}: A2" in confirmed.stdout

@@ -243,3 +243,41 @@ def test_removing_a_product_removes_its_matches(store: Store, client: str, tmp_p
     path.write_text("sku,title\nS1,索尼 WH-1000XM5\n", "utf-8")
     import_catalogue(store, client, path, replace=True)
     assert {m.sku for m in store.matches(client)} == {"S1"}
+
+
+def test_prices_far_apart_are_not_suggested(store: Store, tmp_path: Path) -> None:
+    run = store.start_run("shop_p")
+    store.store_batch(
+        run,
+        [
+            price("shop_p", "https://p.example/1", "安克 Anker 20000mAh 移动电源 黑色", "149"),
+            price("shop_q", "https://q.example/1", "安克 Anker 20000mAh 移动电源 黑色", "1490"),
+        ],
+    )
+    store.create_client(
+        client_record("p", name="P", emails="p@p.cn", locale="en", currency="CNY", timezone="UTC")
+    )
+    path = tmp_path / "p.csv"
+    path.write_text("sku,title,price\nA1,安克 Anker 20000mAh 移动电源,¥159.00\n", "utf-8")
+    import_catalogue(store, "p", path)
+    suggest(store, "p")
+    [only] = store.matches("p", "suggested")
+    # The same title at ten times the price (a pallet? another product?) is not suggested.
+    assert only.url == "https://p.example/1"
+    # Review shows both prices.
+    assert (only.own_price, only.own_currency) == (Decimal("159.00"), "CNY")
+    assert (only.listing_price, only.listing_currency) == (Decimal("149.00"), "CNY")
+
+
+def test_candidates_carry_the_latest_price(store: Store) -> None:
+    seed_listings(store)
+    run = store.start_run("shop_a")
+    store.store_batch(run, [price("shop_a", f"{SHOP_A}/p/water", "农夫山泉 550ML*24", "27.9")])
+    store.add_listings("shop_a", [f"{SHOP_A}/p/never-fetched"], domain="127.0.0.1")
+    by_url = {c.url: c for c in store.match_candidates()}
+    assert (by_url[f"{SHOP_A}/p/water"].price, by_url[f"{SHOP_A}/p/water"].currency) == (
+        Decimal("27.90"),
+        "CNY",
+    )
+    assert by_url[f"{SHOP_A}/p/never-fetched"].price is None
+    assert f"{SHOP_A}/p/gone" not in by_url

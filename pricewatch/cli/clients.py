@@ -337,7 +337,8 @@ def match_review(client: str, status: str, as_json: bool) -> None:
         click.echo(f"no {'' if status == 'all' else status + ' '}matches for {client}")
         return
     table = Table(title=f"{client}: {len(rows)} {'' if status == 'all' else status} matches")
-    for column in ("id", "sku", "product", "shop", "listing", "method", "score", "status"):
+    columns = ("id", "sku", "product", "price", "shop", "listing", "their price", "method")
+    for column in (*columns, "score", "status"):
         wide = column in ("product", "listing")
         table.add_column(column, no_wrap=not wide, min_width=20 if wide else None)
     for m in rows:
@@ -345,8 +346,10 @@ def match_review(client: str, status: str, as_json: bool) -> None:
             str(m.id),
             m.sku,
             (m.product_title or "-")[:50],
+            _amount(m.own_price, m.own_currency or ""),
             m.shop,
             (m.listing_title or m.url)[:50],
+            _amount(m.listing_price, m.listing_currency or ""),
             m.method,
             "-" if m.score is None else f"{m.score:.1f}",
             m.status,

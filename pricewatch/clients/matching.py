@@ -10,7 +10,8 @@ Three ways, strongest first:
    12-digit UPC equals its 13-digit EAN) or MPN (case, spaces and dashes ignored; at least 4
    characters, and not when the brands differ) is confirmed.
 3. **Title similarity** (:mod:`.similarity`): **suggestions** for review, with a 0..100 score;
-   at most ``limit`` per product, at or above ``min_score``, never a listing already confirmed
+   at most ``limit`` per product, at or above ``min_score`` (capped at 50 when the listing's
+   current price is more than 3× or under ⅓ of the product's), never a listing already confirmed
    for another of the client's products, nor a shop where the product already has a
    confirmed listing. Candidates come from an inverted index of words and model numbers, rarest
    first, so a product is scored against a bounded number of listings that share its most
@@ -50,6 +51,9 @@ __all__ = [
 
 DEFAULT_MIN_SCORE = 60.0
 DEFAULT_LIMIT = 3
+#: Prices this many times apart cap a title suggestion below the default minimum score.
+_PRICE_RATIO = 3
+_PRICE_APART_CAP = 50.0
 #: Listings scored per product at most (about): see :func:`_candidates`.
 _CANDIDATES = 400
 _MPN_NOISE = re.compile(r"[\s\-_/.]+")
@@ -282,6 +286,8 @@ def suggest(
             if listing.listing_id in taken or (product.id, listing.shop) in covered_shops:
                 continue
             value = score(mine, listing_features[i], weights)
+            if _prices_apart(product, listing):
+                value = min(value, _PRICE_APART_CAP)
             if value >= min_score:
                 found.append((value, listing.listing_id))
         found.sort(key=lambda pair: (-pair[0], pair[1]))
@@ -291,6 +297,17 @@ def suggest(
         ]
     saved = store.save_matches(client, records)
     return SuggestResult(exact=exact, suggested=len(records), saved=saved)
+
+
+def _prices_apart(product: CatalogueProduct, listing: ListingCandidate) -> bool:
+    """Whether one price is more than :data:`_PRICE_RATIO` times the other (same currency).
+
+    A ¥59 phone case and a ¥5,999 phone share many title words; their prices tell them apart.
+    """
+    if product.price is None or listing.price is None or product.currency != listing.currency:
+        return False
+    low, high = sorted((product.price, listing.price))
+    return high > low * _PRICE_RATIO
 
 
 def _index(documents: Sequence[TitleFeatures]) -> dict[str, list[int]]:

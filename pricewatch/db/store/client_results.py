@@ -83,6 +83,9 @@ class ListingCandidate:
     gtin: str | None
     mpn: str | None
     brand: str | None
+    #: The latest observed price (None for a listing not fetched yet).
+    price: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,11 @@ class MatchInfo:
     status: str
     created_at: datetime
     decided_at: datetime | None
+    #: The client's own price and the listing's latest price, for review at a glance.
+    own_price: Decimal | None = None
+    own_currency: str | None = None
+    listing_price: Decimal | None = None
+    listing_currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

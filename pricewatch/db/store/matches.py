@@ -10,16 +10,25 @@ comes, and a confirmed one stays confirmed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pricewatch.clients.records import MatchRecord
-from pricewatch.db.models import Client, ClientProduct, Listing, ProductMatch, Shop
+from pricewatch.db.models import (
+    Client,
+    ClientProduct,
+    Listing,
+    PriceObservation,
+    ProductMatch,
+    Shop,
+)
 from pricewatch.db.store._base import StoreBase, chunks
 from pricewatch.db.store.client_results import ListingCandidate, MatchInfo, MatchSaveResult
 from pricewatch.errors import PricewatchError
+from pricewatch.money import from_minor_units
 from pricewatch.records import utcnow
 
 #: Which method's evidence is stronger when one pair is found several ways.
@@ -47,10 +56,12 @@ class MatchStore(StoreBase):
     # ------------------------------------------------------------------ listings
 
     def match_candidates(self) -> list[ListingCandidate]:
-        """Every competitor listing that is not gone, by shop and URL."""
+        """Every competitor listing that is not gone, with its current price, by shop and URL."""
+        latest = _latest_prices()
         stmt = (
-            select(Listing, Shop.slug)
+            select(Listing, Shop.slug, latest.c.price_minor, latest.c.currency)
             .join(Shop, Listing.shop_id == Shop.id)
+            .outerjoin(latest, latest.c.listing_id == Listing.id)
             .where(Listing.gone_at.is_(None))
             .order_by(Shop.slug, Listing.url)
         )
@@ -64,8 +75,10 @@ class MatchStore(StoreBase):
                     gtin=listing.gtin,
                     mpn=listing.mpn,
                     brand=listing.brand,
+                    price=_money(price_minor, currency),
+                    currency=currency,
                 )
-                for listing, slug in session.execute(stmt)
+                for listing, slug, price_minor, currency in session.execute(stmt)
             ]
 
     def listings_by_url(self, urls: Iterable[str]) -> dict[str, tuple[int, str]]:
@@ -262,6 +275,7 @@ class MatchStore(StoreBase):
 
     @staticmethod
     def _match_query() -> Any:
+        latest = _latest_prices()
         return (
             select(
                 ProductMatch.id,
@@ -269,10 +283,14 @@ class MatchStore(StoreBase):
                 ClientProduct.id.label("product_id"),
                 ClientProduct.sku,
                 ClientProduct.title.label("product_title"),
+                ClientProduct.price_minor.label("own_minor"),
+                ClientProduct.currency.label("own_currency"),
                 Listing.id.label("listing_id"),
                 Shop.slug.label("shop"),
                 Listing.url,
                 Listing.title.label("listing_title"),
+                latest.c.price_minor.label("listing_minor"),
+                latest.c.currency.label("listing_currency"),
                 ProductMatch.method,
                 ProductMatch.score,
                 ProductMatch.status,
@@ -283,12 +301,41 @@ class MatchStore(StoreBase):
             .join(Client, ClientProduct.client_id == Client.id)
             .join(Listing, ProductMatch.listing_id == Listing.id)
             .join(Shop, Listing.shop_id == Shop.id)
+            .outerjoin(latest, latest.c.listing_id == Listing.id)
             .order_by(ClientProduct.sku, ProductMatch.score.desc(), ProductMatch.id)
         )
 
     @staticmethod
     def _match_infos(session: Session, stmt: Any) -> list[MatchInfo]:
-        return [MatchInfo(**row._asdict()) for row in session.execute(stmt)]
+        out = []
+        for row in session.execute(stmt):
+            data = row._asdict()
+            own_minor, own_currency = data.pop("own_minor"), data.pop("own_currency")
+            minor, currency = data.pop("listing_minor"), data.pop("listing_currency")
+            data["own_price"] = _money(own_minor, own_currency)
+            data["own_currency"] = own_currency
+            data["listing_price"] = _money(minor, currency)
+            data["listing_currency"] = currency
+            out.append(MatchInfo(**data))
+        return out
+
+
+def _latest_prices() -> Any:
+    """``listing_id, price_minor, currency`` of each listing's latest observation."""
+    newest = (
+        select(PriceObservation.listing_id, func.max(PriceObservation.id).label("id"))
+        .group_by(PriceObservation.listing_id)
+        .subquery()
+    )
+    return (
+        select(PriceObservation.listing_id, PriceObservation.price_minor, PriceObservation.currency)
+        .join(newest, newest.c.id == PriceObservation.id)
+        .subquery()
+    )
+
+
+def _money(minor: int | None, currency: str | None) -> Decimal | None:
+    return None if minor is None or currency is None else from_minor_units(minor, currency)
 
 
 def _stronger(new: MatchRecord, old: MatchRecord) -> bool:
