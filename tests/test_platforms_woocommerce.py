@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from scrapy.http import Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
-from pricewatch.items import ProductItem
+from pricewatch.items import CrawlFailure, ListingGone, ProductItem
 from pricewatch.pipelines.validate import ValidatePipeline
 from pricewatch.platforms import WooCommerceSpider
 from pricewatch.platforms.woocommerce import ZERO_PRICE_STAT
@@ -136,3 +138,34 @@ def test_price_zero_is_skipped_and_counted_not_a_failure() -> None:
     (item,) = spider.parse_api(answer(f"{API}?page=1", [broken]), "https://woo.example/", 1)
     record = ValidatePipeline(crawler).process_item(item)
     assert isinstance(record, FailureRecord) and record.reason == "no_price"
+
+
+def test_complete_catalogue_marks_what_it_no_longer_lists_gone() -> None:
+    spider = Woo.from_crawler(get_crawler(Woo))
+    old_parent = "https://woo.example/product/tee/"  # stored before variations were tracked
+    dropped = "https://woo.example/product/kettle/"
+    spider.known_listings_loaded([CUP["permalink"], old_parent, dropped, SAMPLE["permalink"]])
+    (first,) = spider.start_requests_list()
+    out = list(spider.parse_api(answer(first.url, [CUP, TEE, SAMPLE]), **first.cb_kwargs))
+    assert not [o for o in out if isinstance(o, ListingGone)]  # variations still to come
+    (variations,) = [o for o in out if isinstance(o, Request)]
+    out = list(spider.parse_api(answer(variations.url, VARIATIONS), **variations.cb_kwargs))
+    assert sorted(o.url for o in out if isinstance(o, ListingGone)) == [dropped, old_parent]
+
+
+def test_a_failed_page_marks_nothing_gone() -> None:
+    spider = Woo.from_crawler(get_crawler(Woo))
+    spider.known_listings_loaded([CUP["permalink"], "https://woo.example/product/kettle/"])
+    (first,) = spider.start_requests_list()
+    hoodie = {**TEE, "id": 40, "permalink": "https://woo.example/product/hoodie/"}
+    out = list(spider.parse_api(answer(first.url, [CUP, TEE, hoodie]), **first.cb_kwargs))
+    tee_variations, hoodie_variations = [o for o in out if isinstance(o, Request)]
+    failure = Failure(HttpError(TextResponse(hoodie_variations.url, status=503)))
+    failure.request = hoodie_variations  # type: ignore[attr-defined]
+    (recorded,) = spider.on_api_error(failure)
+    assert isinstance(recorded, CrawlFailure) and recorded.reason == "http_503"
+    # The last answer arrives; the catalogue is still incomplete: nothing is gone.
+    out = list(spider.parse_api(answer(tee_variations.url, VARIATIONS), **tee_variations.cb_kwargs))
+    assert spider._api_pending == 0
+    assert len([o for o in out if isinstance(o, ProductItem)]) == 2
+    assert not [o for o in out if isinstance(o, ListingGone)]

@@ -20,9 +20,8 @@ catalogue), ``page_size`` (<= 250).
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -32,12 +31,9 @@ from scrapy.http import Request, Response
 from pricewatch.errors import ShopDefinitionError
 from pricewatch.extract import Extraction
 from pricewatch.extract.availability import normalize_availability
-from pricewatch.items import ListingGone
 from pricewatch.money import parse_amount
-from pricewatch.platforms.base import GONE_STATUSES, ProductSpider, product_item
-
-#: How long the catalogue waits for the store to load the tracked listings (seconds).
-KNOWN_LISTINGS_WAIT = 60.0
+from pricewatch.platforms.base import GONE_STATUSES, product_item
+from pricewatch.platforms.catalogue import CatalogueSpider
 
 
 def cents(value: Any) -> Decimal | None:
@@ -49,11 +45,8 @@ def cents(value: Any) -> Decimal | None:
     return parse_amount(str(value))
 
 
-class ShopifySpider(ProductSpider):
+class ShopifySpider(CatalogueSpider):
     abstract: ClassVar[bool] = True
-    # The catalogue API lists every product; product pages are not fetched one by one.
-    revisit_known: ClassVar[bool] = False
-    lists_products_in_pages: ClassVar[bool] = False
     collection: ClassVar[str | None] = None
     page_size: ClassVar[int] = 250
 
@@ -73,20 +66,8 @@ class ShopifySpider(ProductSpider):
 
     # ------------------------------------------------------------------ requests
 
-    def wants_known_listings(self) -> bool:
-        """The tracked listings are needed to tell which ones the catalogue no longer lists."""
-        return not self.product_urls and self.collection is None
-
-    def revisit_known_listings(self) -> None:
-        """Nothing to revisit: a complete catalogue already says what is gone."""
-
-    async def start(self) -> AsyncIterator[Any]:
-        waited = 0.0
-        while self._known_pending and waited < KNOWN_LISTINGS_WAIT:
-            await asyncio.sleep(0.02)
-            waited += 0.02
-        for request in self.start_requests_list():
-            yield request
+    def lists_whole_catalogue(self) -> bool:
+        return self.collection is None
 
     def _catalog_url(self, base: str, page: int) -> str:
         path = (
@@ -143,25 +124,8 @@ class ShopifySpider(ProductSpider):
             yield self.failure(
                 response.url, "empty_catalogue", "the catalogue lists no products: nothing gone"
             )
-        elif self.collection is None:
+        else:
             yield from self.gone_from_catalogue(base, listed, response.status)
-
-    def gone_from_catalogue(self, base: str, listed: set[str], status: int) -> Iterator[Any]:
-        """Tracked listings on ``base``'s host that the complete catalogue did not list."""
-        if self._known is None:
-            return
-        host = urlsplit(base).netloc
-        gone = [
-            url
-            for url in dict.fromkeys(self.rebase(k) for k in self._known)
-            if urlsplit(url).netloc == host and url not in listed
-        ]
-        if gone:
-            self.logger.info("%d tracked listings left the catalogue: gone", len(gone))
-            if getattr(self, "crawler", None) is not None:
-                self.crawler.stats.inc_value("pricewatch/left_catalogue", len(gone))
-        for url in gone:
-            yield ListingGone(url=url, shop=self.name, http_status=status)
 
     # ------------------------------------------------------------------ single products
 

@@ -11,6 +11,9 @@ The API gives prices as integers in minor units with ``currency_code`` and
 - **Price 0** (a free sample, a "price on request" product) is a state of the product, not a
   page that failed: it is counted as skipped (``pricewatch/skipped/price_0``), never stored
   and never recorded as a failure on every crawl. A product without any price is a failure.
+- **Gone products**: once every page of the catalogue and of every variable product's
+  variations has been read, a tracked listing the API no longer lists is marked gone (as for
+  Shopify, :mod:`pricewatch.platforms.catalogue`); one failed or unreadable page, and nothing is.
 
 Required attributes: ``name``, ``start_urls`` (the shop's home page).
 Optional: ``page_size`` (<= 100), ``api_path``.
@@ -28,7 +31,8 @@ from scrapy.http import Request, Response
 
 from pricewatch.extract import Extraction
 from pricewatch.items import ProductItem
-from pricewatch.platforms.base import ProductSpider, product_item
+from pricewatch.platforms.base import product_item
+from pricewatch.platforms.catalogue import CatalogueSpider
 from pricewatch.records import Availability
 
 #: The stat counting products whose price is 0 (not stored, not failures).
@@ -52,13 +56,18 @@ def is_zero_price(value: Any) -> bool:
         return False
 
 
-class WooCommerceSpider(ProductSpider):
+class WooCommerceSpider(CatalogueSpider):
     abstract: ClassVar[bool] = True
-    # The catalogue API lists every product; product pages are not fetched one by one.
-    revisit_known: ClassVar[bool] = False
-    lists_products_in_pages: ClassVar[bool] = False
     page_size: ClassVar[int] = 100
     api_path: ClassVar[str] = "/wp-json/wc/store/v1/products"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Listing URLs the API listed this crawl, API requests not answered yet, and whether
+        #: one of them failed (then the catalogue is incomplete: nothing is marked gone).
+        self._listed: set[str] = set()
+        self._api_pending = 0
+        self._api_incomplete = False
 
     def _api_url(self, base: str, page: int, **query: Any) -> str:
         params = {**query, "per_page": self.page_size, "page": page}
@@ -71,21 +80,29 @@ class WooCommerceSpider(ProductSpider):
 
     def _api_request(self, base: str, page: int, parent: dict[str, Any] | None = None) -> Request:
         query = {"type": "variation", "parent": parent["id"]} if parent else {}
+        self._api_pending += 1
         return Request(
             self._api_url(base, page, **query),
             callback=self.parse_api,
-            errback=self.on_error,
+            errback=self.on_api_error,
             cb_kwargs={"base": base, "page": page, "parent": parent},
         )
+
+    def on_api_error(self, failure: Any) -> Iterator[Any]:
+        self._api_pending -= 1
+        self._api_incomplete = True
+        yield from self.on_error(failure)
 
     def parse_api(
         self, response: Response, base: str, page: int, parent: dict[str, Any] | None = None
     ) -> Iterator[Any]:
+        self._api_pending -= 1
         try:
             products = json.loads(response.body)
             if not isinstance(products, list):
                 raise TypeError("expected a JSON list of products")
         except (ValueError, TypeError) as exc:
+            self._api_incomplete = True
             yield self.failure(
                 response.url, "bad_json", f"not a WooCommerce Store API answer: {exc}"
             )
@@ -98,14 +115,28 @@ class WooCommerceSpider(ProductSpider):
                 yield self._api_request(base, 1, parent=_parent_of(product))
                 continue
             if is_zero_price((product.get("prices") or {}).get("price")):
+                self._listed.add(_listing_url(product, parent))
                 if getattr(self, "crawler", None) is not None:
                     self.crawler.stats.inc_value(ZERO_PRICE_STAT)
                 continue
-            yield from self.hooked(self.item_from_product(product, parent), response)
+            item = self.item_from_product(product, parent)
+            self._listed.add(item.extraction.url)
+            yield from self.hooked(item, response)
         total_pages = response.headers.get(b"X-WP-TotalPages")
         more = page < int(total_pages) if total_pages else len(products) >= self.page_size
         if more:
             yield self._api_request(base, page + 1, parent=parent)
+        if self._api_pending == 0 and not self._api_incomplete:
+            yield from self._catalogue_complete(response)
+
+    def _catalogue_complete(self, response: Response) -> Iterator[Any]:
+        if not self._listed:
+            yield self.failure(
+                response.url, "empty_catalogue", "the catalogue lists no products: nothing gone"
+            )
+            return
+        for base in self.start_urls:
+            yield from self.gone_from_catalogue(base, self._listed, response.status)
 
     def item_from_product(
         self, product: dict[str, Any], parent: dict[str, Any] | None = None
