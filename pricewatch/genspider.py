@@ -51,6 +51,8 @@ PLATFORM_APIS = {
 }
 SLUG = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The project's ruff configuration, which generated files are formatted with.
+RUFF_CONFIG = REPO_ROOT / "pyproject.toml"
 #: Product URLs (or variants) a generated test pins.
 PINNED = 3
 
@@ -143,12 +145,14 @@ def generate(
     platform: str = "structured",
     currency: str | None = None,
     force: bool = False,
-    root: Path = REPO_ROOT,
+    root: Path | None = None,
     page: bytes | None = None,
     encoding: str | None = None,
 ) -> Generated:
-    """Write the three files. ``page`` (the URL's body, or the API answer) skips fetching."""
+    """Write the three files under ``root`` (default: the checkout). ``page`` (the URL's body,
+    or the API answer) skips fetching."""
     _check(slug, url, platform, currency)
+    root = REPO_ROOT if root is None else root
     parts = urlsplit(url)
     home = f"{parts.scheme}://{parts.netloc}/"
     source = urljoin(home, PLATFORM_APIS[platform]) if platform in PLATFORM_APIS else url
@@ -215,9 +219,9 @@ def _format(files: list[Path]) -> None:
     The templates come out formatted already but for the lengths of URLs and titles; ruff is
     part of the development set-up, and without it the files are left as rendered.
     """
-    if importlib.util.find_spec("ruff") is None:
+    if importlib.util.find_spec("ruff") is None or not RUFF_CONFIG.is_file():
         return
-    config = ["--config", str(REPO_ROOT / "pyproject.toml")]
+    config = ["--config", str(RUFF_CONFIG)]
     subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--quiet", *config, *map(str, files)],
         check=False,

@@ -249,3 +249,29 @@ def test_platform_fetches_the_api_not_the_home_page(
 def test_genspider_rejects_bad_input(tmp_path: Path, slug: str, url: str, message: str) -> None:
     with pytest.raises(PricewatchError, match=re.escape(message)):
         generate(slug, url, root=tmp_path, page=b"<html></html>")
+
+
+def test_command_says_what_it_took_the_url_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+    from mockserver import MockServer, Reply
+
+    from pricewatch import genspider as genspider_module
+    from pricewatch.cli.main import cli
+
+    monkeypatch.setattr(genspider_module, "REPO_ROOT", tmp_path)
+    with MockServer({"/category/all": Reply(body=LISTING)}) as server:
+        url = server.url("/category/all")
+        result = CliRunner().invoke(cli, ["genspider", "cli_mall", url, "--currency", "cny"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert (
+        lines[0] == f"{url}: a listing with 3 product links (/item/[^/?#]+\\.html$); the shop "
+        "starts there"
+    )
+    assert lines[1:] == [
+        f"wrote {tmp_path / 'pricewatch/spiders/shops/cli_mall.py'}",
+        f"wrote {tmp_path / 'tests/shops/test_cli_mall.py'}",
+        f"wrote {tmp_path / 'tests/fixtures/shops/cli_mall.html'}",
+    ]
