@@ -39,9 +39,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("overstock-elegance-canape-plates.html", "list_price"): (
         "'Was: $34.99' is rendered by JavaScript; the saved page only has it in a script"
     ),
-    ("wayfair-penhook-armchair.html", "list_price"): (
-        "no <h1> to anchor on: the struck <s> price is not looked for without a title element"
-    ),
     ("amazon-es-conga-excellence-990-2017.html", "list_price"): (
         "'Precio recomendado: EUR 239,00' sits in a table row more than 4 levels from both the "
         "buy-box price and the title"

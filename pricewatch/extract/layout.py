@@ -21,11 +21,12 @@ from parsel import Selector
 __all__ = ["PageIndex", "elsewhere", "index", "main_title", "near", "text_of", "tree_distance"]
 
 # Class or id tokens of page parts about other things, or hidden now. Structural words must
-# be whole tokens (or token parts between - and _), so "product-header" is not a header; decoy
-# words match anywhere in a token. One regex over "class id", searched once per element.
+# start a token ("header", "site-header", "nav-main"), so "product-header" and
+# "pl-PageTitle-header" are not the page's header; decoy words match anywhere in a token.
+# One regex over "class id", searched once per element.
 _STRUCTURAL = (
-    r"(?:^|[-_\s])(?:header|footer|nav|navbar|navigation|menu|megamenu|breadcrumbs?|sidebar|"
-    r"topbar|masthead)(?:$|[-_\s])"
+    r"(?:^|\s)(?:site[-_]|global[-_]|main[-_]|top[-_])?(?:header|footer|nav|navbar|"
+    r"navigation|menu|megamenu|breadcrumbs?|sidebar|topbar|masthead)(?:$|[-_\s])"
 )
 _DECOY = (
     r"related|recommend|similar|carousel|upsell|up-sell|crosssell|cross-sell|recently|"
@@ -39,7 +40,11 @@ _HIDDEN_CLASS = r"(?:^|\s)(?:hidden|aok-hidden|d-none|is-hidden|hide|invisible)(
 # Matched against lower-cased text: re.IGNORECASE makes these searches ~8x slower.
 _ELSEWHERE_NAMES = re.compile(f"{_STRUCTURAL}|{_DECOY}|{_HIDDEN_CLASS}")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-_OTHER_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "noscript"})
+_OTHER_TAGS = frozenset({"nav", "aside", "select", "option", "noscript"})
+# <header>/<footer> are the site's own unless they head a <main>, <article> or <section>
+# (HTML5 section headers hold product titles: <article><header><h1>...).
+_PAGE_PARTS = frozenset({"header", "footer"})
+_SECTIONS = frozenset({"main", "article", "section"})
 _TABLE_PARTS = frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"})
 _SKIP_TEXT = "ancestor::script or ancestor::style or ancestor::noscript"
 _TITLES = etree.XPath("//h1 | //*[@id='productTitle']")
@@ -72,6 +77,7 @@ def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if (
             tag in _OTHER_TAGS
+            or (tag in _PAGE_PARTS and not any(a.tag in _SECTIONS for a in element.iterancestors()))
             or element.get("hidden") is not None
             or (names != " " and _ELSEWHERE_NAMES.search(names.lower()))
             or _HIDDEN_STYLE.search((element.get("style") or "").lower())
