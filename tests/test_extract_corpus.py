@@ -32,15 +32,11 @@ XFAIL: dict[tuple[str, str], str] = {
         "JSON-LD says 43.90 EUR (before Spanish VAT); the buy box shows 53.11 EUR with VAT, "
         "which nothing in the structured data states"
     ),
-    ("jossandmain-duprey-lantern-pendant.html", "list_price"): (
-        "the suggested retail price (span.SuggestedRetailPrice) has no struck-through or "
-        "list-price class or label we know"
-    ),
     ("overstock-elegance-canape-plates.html", "list_price"): (
         "'Was: $34.99' is rendered by JavaScript; the saved page only has it in a script"
     ),
     ("amazon-es-conga-excellence-990-2017.html", "list_price"): (
-        "'Precio recomendado: EUR 239,00' sits in a table row more than 4 levels from both the "
+        "'Precio recomendado: EUR 239,00' sits in a table row more than 5 levels from both the "
         "buy-box price and the title"
     ),
 }

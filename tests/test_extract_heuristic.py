@@ -319,6 +319,34 @@ CASES = [
     ),
     pytest.param(
         shop_page(
+            "<h1>Canvas tote bag</h1><div class='PriceBlock'><span>$98.99</span>"
+            "<span class='SuggestedRetailPrice'><span>$169.10</span></span></div>",
+            ld(product("Canvas tote bag", "98.99", "USD")),
+        ),
+        {},
+        ("98.99", "USD", "169.10", "json-ld", "unknown"),
+        id="list-price-shown-by-the-page-for-a-structured-price",
+    ),
+    pytest.param(
+        shop_page(
+            "<h1>Canvas tote bag</h1><p>RRP: <span>£16.99</span></p>",
+            ld(product("Canvas tote bag", "13.53", "GBP")),
+        ),
+        {},
+        ("13.53", "GBP", "16.99", "json-ld", "unknown"),
+        id="rrp-label-is-a-list-price",
+    ),
+    pytest.param(
+        shop_page(
+            "<h1>Canvas tote bag</h1><p><s>$9.00</s></p>",
+            ld(product("Canvas tote bag", "24.00", "USD")),
+        ),
+        {},
+        ("24.00", "USD", None, "json-ld", "unknown"),
+        id="struck-price-below-the-price-is-not-its-list-price",
+    ),
+    pytest.param(
+        shop_page(
             BAG,
             ld(product("Canvas tote bag", "150", "USD"))
             + '<meta property="og:price:amount" content="120.00">'

@@ -33,7 +33,7 @@ __all__ = ["MAX_DISTANCE", "HeuristicPrice", "find_list_price", "find_main_price
 #: Candidates further than this many levels up from the title are other products' prices.
 MAX_DISTANCE = 8
 # A list price is within this many levels of the price or title, below this multiple of it.
-_LIST_NEAR = 4
+_LIST_NEAR = 5
 _MAX_LIST_RATIO = 5
 
 # Struck-through/list-price names: whole words ("price-old", "a-text-strike", "was") or known
@@ -41,7 +41,7 @@ _MAX_LIST_RATIO = 5
 _OLD = re.compile(
     r"(?:^|[^a-z])(?:old|was|list|original|compare|strike|strikethrough|regular|market|before|"
     r"yuanjia|rrp|msrp|uvp|crossed|statt|del)(?:[^a-z]|$)|oldprice|listprice|wasprice|"
-    r"regularprice|originalprice|compareat|strikeprice|marketprice",
+    r"regularprice|originalprice|compareat|strikeprice|marketprice|retailprice|suggested|rrp",
     re.I,
 )
 _GOOD = re.compile(r"sale|current|now|final|promo|special|our|actual|main|offer|deal", re.I)

@@ -56,11 +56,12 @@ _UNSTRUCK_TEXT = etree.XPath(
 _WORD = re.compile(r"\w+", re.U)
 
 
-def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
+def elsewhere(node: Any, memo: dict[Any, bool] | None = None, *, site_parts: bool = True) -> bool:
     """Whether an lxml element is hidden or lies in a part of the page about other things.
 
     ``memo`` (one dict per page) remembers the answer for every element walked through, so
-    candidates sharing ancestors are cheap.
+    candidates sharing ancestors are cheap. ``site_parts=False`` does not count the page's
+    own ``<header>``/``<footer>`` (for finding the title, see :func:`main_title`).
     """
     memo = {} if memo is None else memo
     path: list[Any] = []
@@ -77,7 +78,11 @@ def elsewhere(node: Any, memo: dict[Any, bool] | None = None) -> bool:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if (
             tag in _OTHER_TAGS
-            or (tag in _PAGE_PARTS and not any(a.tag in _SECTIONS for a in element.iterancestors()))
+            or (
+                site_parts
+                and tag in _PAGE_PARTS
+                and not any(a.tag in _SECTIONS for a in element.iterancestors())
+            )
             or element.get("hidden") is not None
             or (names != " " and _ELSEWHERE_NAMES.search(names.lower()))
             or _HIDDEN_STYLE.search((element.get("style") or "").lower())
@@ -101,9 +106,13 @@ def text_of(node: Any, limit: int = 400, *, skip_struck: bool = False) -> str:
 
 
 def main_title(sel: Selector) -> Any | None:
-    """The element holding the product's name: the ``<h1>`` closest to the page title."""
+    """The element holding the product's name: the ``<h1>`` closest to the page title.
+
+    An ``<h1>`` inside a page-level ``<header>`` counts only when it names the page (shares at
+    least half the page title's words): some shops put the product title block in one.
+    """
     found = _TITLES(sel.root)[:12] or _ITEM_NAMES(sel.root)[:12]
-    candidates = [node for node in found if not elsewhere(node)]
+    candidates = [node for node in found if not elsewhere(node, site_parts=False)]
     if not candidates:
         return None
     title = (
@@ -118,8 +127,13 @@ def main_title(sel: Selector) -> Any | None:
         words = {w.lower() for w in _WORD.findall(text_of(node, 300))}
         return len(words & wanted)
 
-    best = max(candidates, key=overlap)
-    return best if overlap(best) else candidates[0]
+    inside = [n for n in candidates if not elsewhere(n)]
+    in_headers = [n for n in candidates if n not in inside and overlap(n) * 2 >= len(wanted) > 0]
+    pool = inside + in_headers
+    if not pool:
+        return None
+    best = max(pool, key=overlap)
+    return best if overlap(best) else pool[0]
 
 
 def tree_distance(node: Any, anchors: Sequence[Any]) -> int:
