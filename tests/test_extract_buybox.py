@@ -160,6 +160,12 @@ CASES = [
         "buy button",
         id="hidden-sold-out-note-is-ignored",
     ),
+    pytest.param(
+        "<a class='btn' href='/msg'>Contact seller</a>", "in_stock", "buy button", id="classified"
+    ),
+    pytest.param(
+        "<button class='btn'>联系卖家</button>", "in_stock", "buy button", id="zh-classified"
+    ),
     pytest.param("", "unknown", None, id="nothing-said"),
 ]
 

@@ -69,6 +69,9 @@ _IN_CJK = (
 )
 _BUY_WORDS = r"""
 add\s+to\s+(?:cart|basket|bag|trolley|order) | buy\s+(?:it\s+)?now | buy\s+tickets? | book\s+now |
+contact\s+(?:the\s+)?seller | message\s+(?:the\s+)?seller | make\s+an\s+offer |
+reply\s+to\s+(?:the\s+)?ad |
+verkäufer\s+kontaktieren | contacter\s+le\s+vendeur | contactar\s+(?:al\s+)?vendedor |
 in\s+den\s+(?:warenkorb|einkaufswagen) | jetzt\s+kaufen | ajouter\s+au\s+panier |
 aggiungi\s+al\s+carrello | acquista(?:\s+ora)? | añadir\s+al\s+(?:carrito|carro|cesta) |
 agregar\s+al\s+carrito | comprar(?:\s+ahora)? | adicionar\s+ao\s+carrinho | dodaj\s+do\s+koszyka |
@@ -78,7 +81,7 @@ u\s+košaricu | v\s+košarico | ielikt\s+grozā
 """
 _BUY_CJK = (
     "加入购物车 加入購物車 立即购买 立即購買 马上抢 立即抢购 カートに入れる カートに追加 "
-    "今すぐ購入 購入する 장바구니 바로\\s?구매 구매하기"
+    "今すぐ購入 購入する 联系卖家 聯絡賣家 聯繫賣家 장바구니 바로\\s?구매 구매하기"
 )
 _NOTIFY_WORDS = r"""
 notify\s+me | email\s+me\s+when | alert\s+me | back\s+in\s+stock | join\s+(?:the\s+)?waitlist |
@@ -97,7 +100,8 @@ def _compile(words: str, cjk: str) -> re.Pattern[str]:
 OUT_OF_STOCK = _compile(_OUT_WORDS, _OUT_CJK)
 PREORDER = _compile(_PRE_WORDS, _PRE_CJK)
 IN_STOCK = _compile(_IN_WORDS, _IN_CJK)
-#: What an enabled buy control says (its text, ``value``, ``alt``, ``title`` or ``aria-label``).
+#: What an enabled buy control says (its text, ``value``, ``alt``, ``title`` or ``aria-label``);
+#: on classified-ad pages "contact seller" is how an available item is bought.
 BUY_BUTTON = _compile(_BUY_WORDS, _BUY_CJK)
 #: A "tell me when it is back" control: the item cannot be bought now.
 NOTIFY_ME = _compile(_NOTIFY_WORDS, _NOTIFY_CJK)
