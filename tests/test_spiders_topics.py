@@ -133,6 +133,23 @@ def test_weibo_summary_page_shape() -> None:
     assert [e.title for e in entries if e.ad] == ["推广"]
 
 
+def test_weibo_summary_page_mobile_layout() -> None:
+    page = """<section class="list"><ul class="list_a">
+      <li><a href="/weibo?q=top"><strong class="hot"></strong><span>置顶<i class="icon_pinned">
+          </i></span></a></li>
+      <li><a href="/weibo?q=a"><strong class="hot">1</strong><span>热点一<em>1303639</em>
+          <i class="icon_boil"></i></span></a></li>
+      <li><a href="/weibo?q=b"><strong class="hot">2</strong><span>热点二<em></em>
+          <i class="icon_new"></i></span></a></li>
+    </ul></section>"""
+    entries = read(WeiboSpider, page, html=True)
+    assert [(e.rank, e.title, e.heat, e.labels, e.pinned) for e in entries] == [
+        (None, "置顶", None, (), True),
+        (1, "热点一", 1_303_639, ("沸",), False),
+        (2, "热点二", None, ("新",), False),
+    ]
+
+
 def test_weibo_visitor_interstitial_is_blocked() -> None:
     failed = fails(
         WeiboSpider, fixture("weibo-summary-2022-01-02.visitor-block.html"), "blocked", html=True

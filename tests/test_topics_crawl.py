@@ -224,6 +224,12 @@ def test_two_captures_then_show_movers_history_and_sources(db: str) -> None:
     assert history.returncode == 0 and "peak rank 1" in history.stdout
     assert run(db, "topics", "history", "no such thing").stderr.startswith("error: no topic")
     assert "v2ex" in run(db, "topics", "sources").stdout
+    sources = [
+        json.loads(line) for line in run(db, "topics", "sources", "--json").stdout.splitlines()
+    ]
+    assert {s["source"]: s["last_entries"] for s in sources}["v2ex"] == len(second)
+    assert {s["source"]: s["captures"] for s in sources}["weibo"] == 0  # never captured
+    assert all(set(s) == set(sources[0]) for s in sources)
     then = run(db, "topics", "show", "--source", "v2ex", "--at", shown[0]["captured_at"])
     rows = [line for line in then.stdout.splitlines() if line.strip()[:1].isdigit()]
     assert len(rows) == len(second)  # the second list, as captured

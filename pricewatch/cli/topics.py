@@ -310,6 +310,8 @@ def history_command(ref: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source.")
 def sources_command(as_json: bool) -> None:
     """Every source: last success and its size, last failure and its reason."""
+    from pricewatch.db.store.topic_results import SourceStatus
+
     statuses = {s.source: s for s in _store().topic_sources()}
     names = sorted(set(topic_sources_known()) | set(statuses))
     for name in names:
@@ -318,7 +320,7 @@ def sources_command(as_json: bool) -> None:
             subs = [None]
         for s in subs:
             if as_json:
-                _echo_json(dataclasses.asdict(s) if s else {"source": name, "captures": 0})
+                _echo_json(dataclasses.asdict(s or SourceStatus(name, 0, 0, *[None] * 6)))
                 continue
             if s is None:
                 click.echo(f"{name:<24} never captured")

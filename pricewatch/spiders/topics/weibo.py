@@ -1,7 +1,8 @@
 """微博热搜 (Weibo hot search): the desktop AJAX list, else the mobile container API, else the
 ``s.weibo.com`` summary page (the last two want ``PRICEWATCH_WEIBO_COOKIE``, a visitor cookie
-is enough). All three shapes are recognised whichever endpoint answers; without a cookie the
-mobile API and the page answer HTTP 200 with the "Sina Visitor System" page: ``blocked``."""
+is enough). All four shapes (the page has a desktop and a mobile layout) are recognised
+whichever endpoint answers; without a cookie the mobile API and the page answer HTTP 200 with
+the "Sina Visitor System" page: ``blocked``."""
 
 from __future__ import annotations
 
@@ -125,6 +126,35 @@ def summary_entries(html: str, base: str) -> list[TopicEntry]:
     return entries
 
 
+_MOBILE_ICONS = {"icon_new": "新", "icon_hot": "热", "icon_boil": "沸"}
+
+
+def mobile_summary_entries(html: str, base: str) -> list[TopicEntry]:
+    """The summary page as served to a mobile browser: ``section.list ul.list_a li a`` with
+    ``strong.hot`` rank, ``span`` title, ``span > em`` heat and ``i.icon_*`` labels
+    (``icon_pinned`` / ``icon_recommend``: pinned / ad)."""
+    entries = []
+    for link in Selector(text=html).css("section.list ul.list_a > li > a"):
+        title = " ".join(link.xpath("./span/text()").getall()).strip()
+        if not title:
+            continue
+        rank_text = link.css("strong.hot::text").get("").strip()
+        icons = " ".join(link.css("i::attr(class)").getall())
+        entries.append(
+            TopicEntry(
+                title,
+                heat=parse_heat(link.css("span > em::text").get()),
+                url=urljoin(base, link.attrib.get("href", "")) or _search_url(title),
+                labels=tuple(label for icon, label in _MOBILE_ICONS.items() if icon in icons),
+                rank=int(rank_text) if rank_text.isdigit() else None,
+                pinned="icon_pinned" in icons or not rank_text.isdigit(),
+                ad="icon_recommend" in icons,
+                raw={"rank": rank_text, "title": title, "icons": icons},
+            )
+        )
+    return entries
+
+
 class WeiboSpider(TopicSpider):
     name = "weibo"
     label = "微博热搜"
@@ -157,6 +187,8 @@ class WeiboSpider(TopicSpider):
         if text.lstrip()[:1] not in ("{", "["):
             if "pl_top_realtimehot" in text:
                 return summary_entries(text, response.url)
+            if "list_a" in text:
+                return mobile_summary_entries(text, response.url)
             raise self.not_a_list(text, "Weibo's hot list")
         data = self.json(response)
         if isinstance(data.get("data"), dict) and "realtime" in data["data"]:
