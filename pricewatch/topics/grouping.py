@@ -34,6 +34,10 @@ _FILLER = _words(
 )
 
 
+#: A word shared by more titles than this finds no pairs by itself.
+COMMON = 200
+
+
 class TopicLike(Protocol):
     @property
     def source(self) -> str: ...
@@ -57,6 +61,21 @@ def _content(words: Sequence[str]) -> list[str]:
     return [w for w in words if w not in _FILLER and not (len(w) == 1 and w.isascii())]
 
 
+def _candidate_pairs(words: Sequence[list[str]], keys: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs sharing a content word or a title key: the only ones that can join a group, so
+    thousands of topics are not compared pairwise. A word on more than :data:`COMMON` titles
+    says little about a story and is not used to find pairs."""
+    postings: dict[str, list[int]] = {}
+    for i, (topic_words, key) in enumerate(zip(words, keys, strict=True)):
+        for word in {*topic_words, f"key:{key}"}:
+            postings.setdefault(word, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in postings.values():
+        if 1 < len(members) <= COMMON:
+            pairs.update(combinations(members, 2))
+    return sorted(pairs)
+
+
 def group_topics(
     topics: Sequence[TopicLike],
     *,
@@ -77,7 +96,7 @@ def group_topics(
             i = parent[i]
         return i
 
-    for i, j in combinations(range(len(topics)), 2):
+    for i, j in _candidate_pairs(words, keys):
         if topics[i].source == topics[j].source or root(i) == root(j):
             continue
         shared = sum(len(w) for w in set(words[i]) & set(words[j]))

@@ -62,6 +62,7 @@ AMBIGUOUS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 _MODEL = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d+[A-Za-z]*|[A-Za-z]+\d+[A-Za-z]*")
+_RUN = re.compile(r"[a-z]+|\d+")
 _SPLIT_BRAND = re.compile(r"\s*[/|｜()（）]\s*")
 _STOP_LATIN = {"pro", "max", "plus", "mini", "new", "the", "and", "for", "gb", "tb", "ml", "kg"}
 
@@ -126,6 +127,16 @@ class CatalogueMatcher:
                     self._add(model, "model", product.sku)
         self.segmenter = Segmenter(t for t in self.terms if has_han(t))
         self._latin = {t: _latin_pattern(t) for t in self.terms if not has_han(t)}
+        # Candidates are looked up, not scanned: Chinese terms by the title's word sequences,
+        # English ones by their first letters-or-digits run (big catalogues, many topics).
+        self._han = {t for t in self.terms if has_han(t)}
+        self._longest = max((len(t) for t in self._han), default=0)
+        self._by_run: dict[str, list[str]] = {}
+        for term in self._latin:
+            runs = _RUN.findall(term)
+            if runs:  # a term of punctuation only can never be a whole word
+                self._by_run.setdefault(runs[0], []).append(term)
+        self._order = {t: i for i, t in enumerate(self.terms)}
         for word in AMBIGUOUS:
             if word in self.terms:
                 self.terms[word].sense = self._catalogue_sense(word, products)
@@ -157,14 +168,10 @@ class CatalogueMatcher:
 
     def match(self, title: str) -> Match | Rejection | None:
         """The match of one topic title, a rejection explaining a near miss, or ``None``."""
-        words = self.segmenter.words(title)
         found: list[Term] = []
         rejected: Rejection | None = None
-        for key, term in self.terms.items():
-            if not (
-                _in_words(key, words) if has_han(key) else self._latin[key].search(fold(title))
-            ):
-                continue
+        for key in sorted(self._candidates(title), key=self._order.__getitem__):
+            term = self.terms[key]
             if term.sense is not None:
                 verdict = self._sense(key, term.sense, title)
                 if verdict is not None:
@@ -176,6 +183,24 @@ class CatalogueMatcher:
         skus = sorted({s for t in found for s in t.skus})
         score = sum(_WEIGHT[t.kind] for t in found)
         return Match(title, tuple(t.text for t in found), tuple(skus), score)
+
+    def _candidates(self, title: str) -> set[str]:
+        """The terms found in ``title``: a Chinese term is one of its words or several
+        consecutive ones (never a piece of one), an English one a whole word."""
+        words = self.segmenter.words(title)
+        found = set()
+        for start in range(len(words)):
+            joined = ""
+            for word in words[start:]:
+                joined += word
+                if len(joined) > self._longest:
+                    break
+                if joined in self._han:
+                    found.add(joined)
+        folded = fold(title)
+        for run in set(_RUN.findall(folded)):
+            found.update(t for t in self._by_run.get(run, ()) if self._latin[t].search(folded))
+        return found
 
     def _sense(self, word: str, wanted: str, title: str) -> str | None:
         """``None`` when the title points at the ``wanted`` sense; else why it is rejected."""
@@ -190,18 +215,3 @@ class CatalogueMatcher:
     def related(self, titles: Iterable[str]) -> list[Match]:
         out = [m for t in titles if isinstance(m := self.match(t), Match)]
         return sorted(out, key=lambda m: -m.score)
-
-
-def _in_words(term: str, words: Sequence[str]) -> bool:
-    """``term`` is one word of ``words`` or several consecutive ones, never a piece of one."""
-    for start, word in enumerate(words):
-        if not term.startswith(word):
-            continue
-        joined = ""
-        for following in words[start:]:
-            joined += following
-            if joined == term:
-                return True
-            if not term.startswith(joined):
-                break
-    return False
