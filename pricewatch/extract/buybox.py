@@ -7,11 +7,12 @@ Read near the product (within :data:`NEAR` tree levels of its title or main pric
    (``#availability``, ``p.stock``, ``.in-stock``, ``.lagerstatus``...) and their wording;
 2. buy controls — an enabled add-to-cart / buy-now button is ``in_stock``; a disabled one, a
    "notify me when available" control or a button saying "sold out" is ``out_of_stock``;
-3. the wording around the main price (its container a few levels up).
+3. only when neither says: the wording around the main price (its container a few levels
+   up), or around the title on pages without a price element.
 
-The nearest evidence wins; at equal distance a stock block beats a button, which beats loose
-wording. Each answer carries what it was read from and a confidence (``medium`` for a stock
-block or a control, ``low`` for loose wording). No settings control this module.
+The nearest stock block or control wins; at equal distance a stock block beats a button. Each
+answer carries what it was read from and a confidence (``medium`` for a stock block or a
+control, ``low`` for loose wording). No settings control this module.
 """
 
 from __future__ import annotations

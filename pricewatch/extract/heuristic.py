@@ -12,9 +12,12 @@ dropped before scoring:
 - candidates far from the product's title (more than :data:`MAX_DISTANCE` tree levels up),
   so an unavailable product whose page only shows other products' prices gives no price.
 
-Struck-through prices (``<del>``, ``<s>``, ``<strike>``, ``old``/``was``/``list`` classes) are
-list-price candidates, never the price. Among the rest the nearest to the title wins, then a
-"sale/current/final" class, then page order.
+Struck-through prices (``<del>``, ``<s>``, ``<strike>``, ``line-through``, ``old``/``was``/
+``list`` classes) and labelled ones ("RRP:", "List Price:", "UVP", "原价") are list-price
+candidates, never the price. Among the rest the nearest to the title wins, then a
+"sale/current/final" class, then page order; on auctions a "Buy It Now" price beats the
+"Current bid", which is the price only when it is alone. :func:`find_list_price` reads the
+struck-through price of a price that came from structured data, next to the title.
 """
 
 from __future__ import annotations
