@@ -128,6 +128,18 @@ CASES = [
         id="dollar-on-a-sg-host",
     ),
     pytest.param(
+        shop_page("<h1>Bolso</h1><p class='price'>$24.990</p>"),
+        {"url": "https://www.tienda.cl/p/1"},
+        ("24990", "CLP", None, "heuristic", "unknown"),
+        id="clp-thousands-dot-on-a-cl-host",
+    ),
+    pytest.param(
+        shop_page("<h1>Bolso</h1><p class='price'>$ 2.449</p>", lang="es-AR"),
+        {},
+        ("2449", "ARS", None, "heuristic", "unknown"),
+        id="ars-thousands-dot-on-an-es-ar-page",
+    ),
+    pytest.param(
         shop_page("<h1>帆布袋</h1><p class='price'>$1,290</p>", lang="zh-TW"),
         {},
         ("1290", "TWD", None, "heuristic", "unknown"),
