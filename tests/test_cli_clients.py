@@ -205,6 +205,11 @@ def test_catalog_and_match_round_trip(db: str, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "error: no match 424242" in missing.stderr
     not_int = run("match", "confirm", "abc")
     assert not_int.exit_code == 2
+    added = ok("match", "add", "lanhai", "A3", f"{SHOP}/p/99", "--base-url", f"demo_like={SHOP}")
+    assert "confirmed match" in added.stdout and f"A3 ↔ demo_like {SHOP}/p/99" in added.stdout
+    assert f"new listing for the next crawl of demo_like: {SHOP}/p/99" in added.stdout
+    bad_url = run("match", "add", "lanhai", "A3", "not-a-url")
+    assert bad_url.exit_code == 2 and "is not an http(s) URL" in bad_url.output
 
 
 def test_fx(db: str) -> None:

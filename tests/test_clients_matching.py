@@ -12,9 +12,10 @@ import pytest
 
 from pricewatch.clients.catalog import import_catalogue
 from pricewatch.clients.clients import client_record
-from pricewatch.clients.matching import gtin14, match_exact, suggest
+from pricewatch.clients.matching import add_manual, gtin14, match_exact, suggest
 from pricewatch.db.store import Store
 from pricewatch.db.store.matches import UnknownMatchError
+from pricewatch.errors import PricewatchError
 from pricewatch.records import GoneRecord, PriceRecord, utcnow
 
 SHOP_A = "http://127.0.0.1:9801"
@@ -281,3 +282,19 @@ def test_candidates_carry_the_latest_price(store: Store) -> None:
     )
     assert by_url[f"{SHOP_A}/p/never-fetched"].price is None
     assert f"{SHOP_A}/p/gone" not in by_url
+
+
+def test_manual_match_overrides_a_rejection(store: Store, client: str) -> None:
+    suggest(store, client)
+    water = next(m for m in store.matches(client, "suggested") if m.sku == "W1")
+    store.decide_matches([water.id], "rejected")
+    match, added = add_manual(store, client, "W1", f"{SHOP_A}/p/water")
+    assert (match.id, match.status, added) == (water.id, "confirmed", None)
+    new, added = add_manual(store, client, "F1", f"{SHOP_B}/item/77.html")
+    assert (new.method, new.status) == ("manual", "confirmed")
+    assert added == ("shop_b", f"{SHOP_B}/item/77.html")
+    with pytest.raises(PricewatchError, match="no product with SKU 'NOPE'"):
+        add_manual(store, client, "NOPE", f"{SHOP_A}/p/water")
+    with pytest.raises(PricewatchError, match=r"no shop for elsewhere\.example"):
+        add_manual(store, client, "F1", "https://elsewhere.example/p")
+    assert "https://elsewhere.example/p" not in {c.url for c in store.match_candidates()}

@@ -361,6 +361,24 @@ def match_review(client: str, status: str, as_json: bool) -> None:
         )
 
 
+@match.command("add")
+@click.argument("client")
+@click.argument("sku")
+@click.argument("url")
+@_base_url_option
+def match_add(client: str, sku: str, url: str, base_urls: tuple[str, ...]) -> None:
+    """Confirm by hand that the listing at URL sells CLIENT's product SKU."""
+    from pricewatch.cli.options import check_url
+    from pricewatch.clients.matching import add_manual
+
+    match, added = add_manual(
+        _store(), client, sku, check_url(url, "URL"), shop_urls=_base_urls(base_urls)
+    )
+    click.echo(f"confirmed match {match.id}: {match.sku} ↔ {match.shop} {match.url}")
+    if added:
+        click.echo(f"new listing for the next crawl of {added[0]}: {added[1]}")
+
+
 def _decide(ids: tuple[int, ...], client: str | None, status: str) -> None:
     for info in _store().decide_matches(ids, status, client=client):
         click.echo(f"{status} match {info.id}: {info.sku} ↔ {info.shop} {info.url}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -36,8 +36,10 @@ from pricewatch.db.store import Store
 from pricewatch.db.store.client_results import (
     CatalogueProduct,
     ListingCandidate,
+    MatchInfo,
     MatchSaveResult,
 )
+from pricewatch.errors import PricewatchError
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -45,6 +47,7 @@ __all__ = [
     "ExactResult",
     "SuggestResult",
     "UrlProblem",
+    "add_manual",
     "match_exact",
     "suggest",
 ]
@@ -249,6 +252,36 @@ def _match_exact(
         result.by_method[r.method] = result.by_method.get(r.method, 0) + 1
     result.saved = store.save_matches(client, records)
     return result
+
+
+def add_manual(
+    store: Store,
+    client: str,
+    sku: str,
+    url: str,
+    *,
+    shop_urls: Mapping[str, str] | None = None,
+) -> tuple[MatchInfo, tuple[str, str] | None]:
+    """Confirm by hand that ``url`` sells ``sku`` (a person's decision: it overrides a rejection).
+
+    Returns the match and, when the URL was not tracked yet, the ``(shop, url)`` listing added
+    for the next crawl. :class:`PricewatchError` for an unknown SKU or a host no shop claims.
+    """
+    product = next((p for p in store.catalogue(client) if p.sku == sku), None)
+    if product is None:
+        raise PricewatchError(f"client {client!r} has no product with SKU {sku!r}")
+    result = ExactResult()
+    found = _url_matches(store, [replace(product, competitor_urls=(url,))], shop_urls or {}, result)
+    if not found:
+        raise PricewatchError(f"{url}: {result.problems[0].reason}")
+    listing_id = found[0].listing_id
+    store.save_matches(client, [MatchRecord(product.id, listing_id, "manual", "confirmed")])
+    match = next(
+        m for m in store.matches(client) if (m.product_id, m.listing_id) == (product.id, listing_id)
+    )
+    if match.status != "confirmed":
+        [match] = store.decide_matches([match.id], "confirmed", client=client)
+    return match, (result.new_listings[0] if result.new_listings else None)
 
 
 def _title(text: str | None, *extra: str | None) -> str:
