@@ -1,7 +1,8 @@
-"""``pricewatch clients | catalog | match | fx``: client merchants, their catalogues, matching.
+"""``pricewatch clients | catalog | fx``: client merchants, their catalogues, exchange rates.
 
-Registered on the main group by :mod:`pricewatch.cli.main` (one ``add_command`` per group).
-The work is done by :mod:`pricewatch.clients`; this module parses options and prints.
+Registered on the main group by :mod:`pricewatch.cli.main` (one ``add_command`` per group);
+``pricewatch match`` is in :mod:`pricewatch.cli.match`. The work is done by
+:mod:`pricewatch.clients`; these modules parse options and print.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from pricewatch.cli.tables import _jsonable, amount_text, console, when
 from pricewatch.errors import PricewatchError
 
 
-def _store() -> Any:
+def open_store() -> Any:
     from pricewatch.db.store import Store
 
     return Store.from_url()
 
 
-_base_url_option = click.option(
+base_url_option = click.option(
     "--base-url",
     "base_urls",
     multiple=True,
@@ -34,7 +35,7 @@ _base_url_option = click.option(
 )
 
 
-def _echo_json(data: Any) -> None:
+def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, default=_jsonable))
 
 
@@ -84,7 +85,7 @@ def clients_add(
         timezone=timezone,
         undercut_threshold=undercut_threshold,
     )
-    info = _store().create_client(record)
+    info = open_store().create_client(record)
     click.echo(
         f"added client {info.slug} ({info.name}); next: pricewatch catalog import {slug} FILE"
     )
@@ -96,10 +97,10 @@ def clients_list(as_json: bool) -> None:
     """Every client with its catalogue size and matches."""
     from rich.table import Table
 
-    rows = _store().clients()
+    rows = open_store().clients()
     if as_json:
         for info in rows:
-            _echo_json(_client_json(info))
+            echo_json(_client_json(info))
         return
     if not rows:
         click.echo(
@@ -139,9 +140,9 @@ def _client_json(info: Any) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def clients_show(slug: str, as_json: bool) -> None:
     """One client's settings."""
-    data = _client_json(_store().client(slug))
+    data = _client_json(open_store().client(slug))
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     for key, value in data.items():
         text = ", ".join(value) if isinstance(value, list) else value
@@ -163,7 +164,7 @@ def clients_edit(slug: str, new_slug: str | None, **changes: str | None) -> None
     """Change client SLUG's settings (the options given)."""
     from pricewatch.clients.clients import edit_client
 
-    info = edit_client(_store(), slug, slug=new_slug, **changes)
+    info = edit_client(open_store(), slug, slug=new_slug, **changes)
     click.echo(f"updated client {info.slug}")
 
 
@@ -172,7 +173,7 @@ def clients_edit(slug: str, new_slug: str | None, **changes: str | None) -> None
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def clients_remove(slug: str, yes: bool) -> None:
     """Delete client SLUG with its catalogue, matches and report records."""
-    store = _store()
+    store = open_store()
     info = store.client(slug)
     question = f"delete client {slug} with {info.products} products and their matches?"
     if not yes and not click.confirm(question, default=False):
@@ -195,7 +196,7 @@ def catalog() -> None:
 @click.option("--replace", is_flag=True, help="Remove products that are not in the file.")
 @click.option("--skip-bad", is_flag=True, help="Import the good rows when some are bad.")
 @click.option("--no-match", is_flag=True, help="Do not match catalogue URLs and GTINs now.")
-@_base_url_option
+@base_url_option
 def catalog_import(
     client: str,
     file: Path,
@@ -205,11 +206,12 @@ def catalog_import(
     base_urls: tuple[str, ...],
 ) -> None:
     """Import FILE (CSV in UTF-8 or GBK, or XLSX) into CLIENT's catalogue, by SKU."""
+    from pricewatch.cli.match import print_exact
     from pricewatch.clients.catalog import CatalogueRowsError, import_catalogue
     from pricewatch.clients.matching import match_exact
 
     shop_urls = _base_urls(base_urls)
-    store = _store()
+    store = open_store()
     try:
         result = import_catalogue(store, client, file, replace=replace, skip_bad=skip_bad)
     except CatalogueRowsError as exc:
@@ -228,20 +230,7 @@ def catalog_import(
         f"removed {len(s.removed)}"
     )
     if not no_match:
-        _print_exact(match_exact(store, client, shop_urls=shop_urls))
-
-
-def _print_exact(result: Any) -> None:
-    methods = ", ".join(f"{k} {v}" for k, v in sorted(result.by_method.items())) or "none"
-    click.echo(
-        f"confirmed matches by {methods} ({result.saved.added} new"
-        + (f", {result.saved.kept_rejected} kept rejected" if result.saved.kept_rejected else "")
-        + ")"
-    )
-    for shop, url in result.new_listings:
-        click.echo(f"new listing for the next crawl of {shop}: {url}")
-    for problem in result.problems:
-        click.echo(f"warning: {problem}", err=True)
+        print_exact(match_exact(store, client, shop_urls=shop_urls))
 
 
 @catalog.command("show")
@@ -251,10 +240,10 @@ def catalog_show(client: str, as_json: bool) -> None:
     """CLIENT's products with their prices and matches."""
     from rich.table import Table
 
-    rows = _store().catalogue(client)
+    rows = open_store().catalogue(client)
     if as_json:
         for p in rows:
-            _echo_json(dataclasses.asdict(p))
+            echo_json(dataclasses.asdict(p))
         return
     if not rows:
         click.echo(f"no products yet: pricewatch catalog import {client} FILE")
@@ -268,8 +257,8 @@ def catalog_show(client: str, as_json: bool) -> None:
         table.add_row(
             p.sku,
             (p.title or "-")[:60],
-            _amount(p.price, p.currency),
-            _amount(p.min_price, p.currency),
+            amount(p.price, p.currency),
+            amount(p.min_price, p.currency),
             p.gtin or "-",
             p.brand or "-",
             str(p.matches),
@@ -277,127 +266,8 @@ def catalog_show(client: str, as_json: bool) -> None:
     console().print(table)
 
 
-def _amount(value: Decimal | None, currency: str) -> str:
+def amount(value: Decimal | None, currency: str) -> str:
     return "-" if value is None else f"{amount_text(value, currency)} {currency}"
-
-
-# ---------------------------------------------------------------------------- matching
-
-
-@click.group()
-def match() -> None:
-    """Which competitor listings sell a client's products."""
-
-
-@match.command("suggest")
-@click.argument("client")
-@click.option("--min-score", type=click.FloatRange(0, 100), default=60.0, show_default=True)
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 20),
-    default=3,
-    show_default=True,
-    help="Suggestions per product at most.",
-)
-@_base_url_option
-def match_suggest(client: str, min_score: float, limit: int, base_urls: tuple[str, ...]) -> None:
-    """Confirm URL/GTIN/MPN matches, then suggest listings with similar titles."""
-    from pricewatch.clients.matching import suggest
-
-    result = suggest(
-        _store(), client, min_score=min_score, limit=limit, shop_urls=_base_urls(base_urls)
-    )
-    _print_exact(result.exact)
-    click.echo(
-        f"{result.suggested} suggestion{'s' * (result.suggested != 1)} "
-        f"at score {min_score:g} or more "
-        f"({result.saved.added} new); review them: pricewatch match review {client}"
-    )
-
-
-@match.command("review")
-@click.argument("client")
-@click.option(
-    "--status",
-    type=click.Choice(["suggested", "confirmed", "rejected", "all"]),
-    default="suggested",
-    show_default=True,
-)
-@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
-def match_review(client: str, status: str, as_json: bool) -> None:
-    """CLIENT's matches with their scores (suggestions by default)."""
-    from rich.table import Table
-
-    rows = _store().matches(client, status=None if status == "all" else status)
-    if as_json:
-        for m in rows:
-            _echo_json(dataclasses.asdict(m))
-        return
-    if not rows:
-        click.echo(f"no {'' if status == 'all' else status + ' '}matches for {client}")
-        return
-    table = Table(title=f"{client}: {len(rows)} {'' if status == 'all' else status} matches")
-    columns = ("id", "sku", "product", "price", "shop", "listing", "their price", "method")
-    for column in (*columns, "score", "status"):
-        wide = column in ("product", "listing")
-        table.add_column(column, no_wrap=not wide, min_width=20 if wide else None)
-    for m in rows:
-        table.add_row(
-            str(m.id),
-            m.sku,
-            (m.product_title or "-")[:50],
-            _amount(m.own_price, m.own_currency or ""),
-            m.shop,
-            (m.listing_title or m.url)[:50],
-            _amount(m.listing_price, m.listing_currency or ""),
-            m.method,
-            "-" if m.score is None else f"{m.score:.1f}",
-            m.status,
-        )
-    console().print(table)
-    if status == "suggested":
-        click.echo(
-            "confirm or reject: pricewatch match confirm ID... / pricewatch match reject ID..."
-        )
-
-
-@match.command("add")
-@click.argument("client")
-@click.argument("sku")
-@click.argument("url")
-@_base_url_option
-def match_add(client: str, sku: str, url: str, base_urls: tuple[str, ...]) -> None:
-    """Confirm by hand that the listing at URL sells CLIENT's product SKU."""
-    from pricewatch.cli.options import check_url
-    from pricewatch.clients.matching import add_manual
-
-    match, added = add_manual(
-        _store(), client, sku, check_url(url, "URL"), shop_urls=_base_urls(base_urls)
-    )
-    click.echo(f"confirmed match {match.id}: {match.sku} ↔ {match.shop} {match.url}")
-    if added:
-        click.echo(f"new listing for the next crawl of {added[0]}: {added[1]}")
-
-
-def _decide(ids: tuple[int, ...], client: str | None, status: str) -> None:
-    for info in _store().decide_matches(ids, status, client=client):
-        click.echo(f"{status} match {info.id}: {info.sku} ↔ {info.shop} {info.url}")
-
-
-@match.command("confirm")
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.option("--client", help="Refuse IDs that are not this client's.")
-def match_confirm(ids: tuple[int, ...], client: str | None) -> None:
-    """Confirm matches IDS (reports use confirmed matches only)."""
-    _decide(ids, client, "confirmed")
-
-
-@match.command("reject")
-@click.argument("ids", nargs=-1, type=int, required=True)
-@click.option("--client", help="Refuse IDs that are not this client's.")
-def match_reject(ids: tuple[int, ...], client: str | None) -> None:
-    """Reject matches IDS (never suggested again)."""
-    _decide(ids, client, "rejected")
 
 
 # ---------------------------------------------------------------------------- exchange rates
@@ -426,14 +296,14 @@ def fx_set(base: str, quote: str, rate: str) -> None:
         value = Decimal("NaN")
     if not value.is_finite() or value <= 0:
         raise PricewatchError(f"RATE {rate!r} is not a positive number")
-    info = _store().set_fx_rate(base_code, quote_code, value)
+    info = open_store().set_fx_rate(base_code, quote_code, value)
     click.echo(f"1 {info.base} = {info.rate} {info.quote}")
 
 
 @fx.command("list")
 def fx_list() -> None:
     """Every stored exchange rate."""
-    rows = _store().fx_rates()
+    rows = open_store().fx_rates()
     if not rows:
         click.echo("no exchange rates: pricewatch fx set USD CNY 7.12")
     for r in rows:
