@@ -205,3 +205,26 @@ def test_a_very_long_title_is_stored_under_a_bounded_key(store: Store) -> None:
     assert row.title == title
     with store._read_session() as session:
         assert len(session.scalar(select(Topic.key)) or "") == 500
+
+
+def test_a_capture_racing_another_on_a_new_topic_is_retried(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if another process inserted topic A between this capture's SELECT and INSERT: the
+    first lookup of known topics is made to miss it, the INSERT violates the unique key, and
+    the capture is stored on the next attempt (nothing half-written)."""
+    from pricewatch.db.store import topic_writes
+
+    store.store_topic_capture(capture(T0, [("A", 1)]))  # the other process's capture
+    real_chunks = topic_writes.chunks
+    lookups: list[int] = []
+
+    def first_lookup_misses(values: list[object]) -> object:
+        lookups.append(len(values))
+        return [] if len(lookups) == 1 else real_chunks(values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(topic_writes, "chunks", first_lookup_misses)
+    result = store.store_topic_capture(capture(T0 + timedelta(minutes=1), [("A", 5)]))
+    assert result.new_topics == 0 and result.extended == 0 and result.opened == 1
+    assert [(r.title, r.heat) for r in store.topic_list("weibo")] == [("A", 5)]
+    assert count(store, Topic) == 1 and count(store, TopicCapture) == 2

@@ -17,11 +17,13 @@ pipeline's decision.
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pricewatch.db.models import Topic, TopicCapture, TopicObservation
@@ -34,6 +36,10 @@ SMALL_SHARE = 0.5
 #: How many recent stored captures the median is taken over.
 RECENT_CAPTURES = 10
 STORED = ("ok", "small")
+#: Tries of a capture that raced a concurrent one on a new topic's unique key.
+ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
 
 
 class TopicWriteStore(StoreBase):
@@ -48,6 +54,20 @@ class TopicWriteStore(StoreBase):
         """Store one capture (see the module docstring); returns what it did."""
         if not isinstance(record, TopicCaptureRecord):
             raise TypeError(f"store_topic_capture takes a TopicCaptureRecord, not {record!r}")
+        for attempt in range(ATTEMPTS):
+            try:
+                return self._store_capture(record, run_id, small_share, recent)
+            except IntegrityError:
+                # PostgreSQL: a concurrent capture of the same source inserted one of these
+                # topics first; the next attempt sees it (SQLite serialises writers).
+                if attempt == ATTEMPTS - 1:
+                    raise
+                log.info("topic capture of %s raced another; retrying", record.source)
+        raise AssertionError("unreachable")
+
+    def _store_capture(
+        self, record: TopicCaptureRecord, run_id: int | None, small_share: float, recent: int
+    ) -> CaptureResult:
         with self._write_session() as session, session.begin():
             if record.failed:
                 capture_id = self._insert_capture(session, record, "failed", 0, run_id)
