@@ -158,14 +158,20 @@ def run_cli(
 
 
 def crawl(
-    chromium: str, db_url: str, demo: DemoServer, *extra: str, timeout: float = CLI_TIMEOUT
+    chromium: str,
+    db_url: str,
+    demo: DemoServer,
+    *extra: str,
+    timeout: float = CLI_TIMEOUT,
+    exit_code: int = 0,
 ) -> tuple[subprocess.CompletedProcess[str], int]:
-    """Crawl demo_yunshang at the running demo; asserts exit 0 and returns the run id."""
+    """Crawl demo_yunshang at the running demo; asserts ``exit_code`` (1: some pages failed)
+    and returns the run id."""
     base = demo.shop(YUNSHANG).url
     args = ["crawl", YUNSHANG, "--base-url", f"{YUNSHANG}={base}", *extra]
     proc = run_cli(args, chromium, db_url, timeout=timeout)
     output = f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr[-3000:]}"
-    assert proc.returncode == 0, output
+    assert proc.returncode == exit_code, output
     match = _RUN_ID.search(proc.stdout)
     assert match, output
     return proc, int(match.group(1))
@@ -297,7 +303,9 @@ def test_price_that_never_renders_is_a_render_timeout(
     good = [shop.url_for(row["path"]) for row in expected(YUNSHANG, 1)[:2]]
     db_url = f"sqlite:///{tmp_path / 'pricewatch.db'}"
     urls = [arg for url in [*good, never_renders] for arg in ("--url", url)]
-    _, run_id = crawl(chromium, db_url, demo, *urls, "-s", "PRICEWATCH_RENDER_TIMEOUT_MS=1500")
+    _, run_id = crawl(
+        chromium, db_url, demo, *urls, "-s", "PRICEWATCH_RENDER_TIMEOUT_MS=1500", exit_code=1
+    )
     with open_store(db_url) as store:
         run = store.run(run_id)
         failures = store.failures(run_id)
