@@ -298,3 +298,42 @@ def test_manual_match_overrides_a_rejection(store: Store, client: str) -> None:
     with pytest.raises(PricewatchError, match=r"no shop for elsewhere\.example"):
         add_manual(store, client, "F1", "https://elsewhere.example/p")
     assert "https://elsewhere.example/p" not in {c.url for c in store.match_candidates()}
+
+
+def test_matches_go_when_the_catalogue_stops_giving_their_evidence(
+    store: Store, client: str, tmp_path: Path
+) -> None:
+    suggest(store, client)
+    water = next(m for m in store.matches(client, "suggested") if m.sku == "W1")
+    store.decide_matches([water.id], "confirmed")
+    before = pairs(store, client, "confirmed")
+    assert ("H1", f"{SHOP_A}/p/haier", "url") in before
+    assert ("S1", f"{SHOP_A}/p/sony", "gtin") in before
+    # H1 loses its URL, S1 its barcode, M1 its MPN; W1's match was a person's decision.
+    path = tmp_path / "changed.csv"
+    path.write_text(
+        "sku,title,brand,barcode,mpn,competitor_urls\n"
+        "H1,海尔 470升 十字对开门冰箱 BCD-470WGHTD,海尔,,,\n"
+        "S1,索尼 WH-1000XM5 无线降噪耳机,SONY,,,\n"
+        "M1,Widget,Acme,,ZZ-9999,\n"
+        "W1,农夫山泉 天然饮用水 550ml×24瓶 整箱,,,,\n",
+        "utf-8",
+    )
+    import_catalogue(store, client, path)
+    result = match_exact(store, client)
+    assert result.removed == 3
+    after = pairs(store, client, "confirmed")
+    assert before - after == {
+        ("H1", f"{SHOP_A}/p/haier", "url"),
+        ("S1", f"{SHOP_A}/p/sony", "gtin"),
+        ("M1", f"{SHOP_A}/p/mpn", "mpn"),
+    }
+    assert ("W1", f"{SHOP_A}/p/water", "fuzzy") in after
+
+
+def test_a_gone_listing_keeps_its_match(store: Store, client: str) -> None:
+    match_exact(store, client)
+    store.store_batch(store.start_run("shop_a"), [GoneRecord("shop_a", f"{SHOP_A}/p/sony", 404)])
+    result = match_exact(store, client)
+    assert result.removed == 0
+    assert ("S1", f"{SHOP_A}/p/sony", "gtin") in pairs(store, client, "confirmed")

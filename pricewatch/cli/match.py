@@ -23,6 +23,10 @@ def print_exact(result: Any) -> None:
         + (f", {result.saved.kept_rejected} kept rejected" if result.saved.kept_rejected else "")
         + ")"
     )
+    if result.removed:
+        click.echo(
+            f"removed {result.removed} matches the catalogue no longer gives (URL, GTIN, MPN)"
+        )
     for shop, url in result.new_listings:
         click.echo(f"new listing for the next crawl of {shop}: {url}")
     for problem in result.problems:

@@ -17,7 +17,9 @@ Three ways, strongest first:
    first, so a product is scored against a bounded number of listings that share its most
    telling words, not against all of them.
 
-A pair a person rejected is never suggested or confirmed again (the store keeps decisions).
+A pair a person rejected is never suggested or confirmed again (the store keeps decisions). A
+URL, GTIN or MPN match goes when the catalogue stops giving its evidence (the URL removed from
+the product, its GTIN or MPN changed); matches a person confirmed or added stay.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ class ExactResult:
     new_listings: list[tuple[str, str]] = field(default_factory=list)
     problems: list[UrlProblem] = field(default_factory=list)
     saved: MatchSaveResult = field(default_factory=MatchSaveResult)
+    #: Confirmed URL/GTIN/MPN matches removed because the catalogue no longer gives them.
+    removed: int = 0
 
 
 @dataclass(slots=True)
@@ -251,7 +255,34 @@ def _match_exact(
     for r in records:
         result.by_method[r.method] = result.by_method.get(r.method, 0) + 1
     result.saved = store.save_matches(client, records)
+    stale = _stale(products, store.matches(client, status="confirmed"))
+    result.removed = store.remove_matches(client, stale) if stale else 0
     return result
+
+
+def _stale(products: Sequence[CatalogueProduct], confirmed: Sequence[MatchInfo]) -> list[int]:
+    """Confirmed URL/GTIN/MPN matches whose evidence the catalogue no longer gives.
+
+    The merchant removed the URL from the product, or changed its GTIN or MPN. Matches to
+    listings that went gone are kept (the evidence is the catalogue's, and reports show gone
+    listings); manual matches and matches confirmed from suggestions are a person's decision.
+    """
+    by_id = {p.id: p for p in products}
+    out = []
+    for m in confirmed:
+        p = by_id[m.product_id]
+        if m.method == "url":
+            given = {v for u in p.competitor_urls for v in _url_variants(u)}
+            holds = m.url in given
+        elif m.method == "gtin":
+            holds = gtin14(p.gtin) is not None and gtin14(p.gtin) == gtin14(m.listing_gtin)
+        elif m.method == "mpn":
+            holds = _mpn_key(p.mpn) is not None and _mpn_key(p.mpn) == _mpn_key(m.listing_mpn)
+        else:
+            holds = True
+        if not holds:
+            out.append(m.id)
+    return out
 
 
 def add_manual(

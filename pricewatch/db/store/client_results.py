@@ -111,6 +111,9 @@ class MatchInfo:
     own_currency: str | None = None
     listing_price: Decimal | None = None
     listing_currency: str | None = None
+    #: The listing's identifiers, to tell whether a GTIN/MPN match still holds.
+    listing_gtin: str | None = None
+    listing_mpn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

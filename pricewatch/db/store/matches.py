@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pricewatch.clients.records import MatchRecord
@@ -231,6 +231,21 @@ class MatchStore(StoreBase):
             added=added, updated=updated, unchanged=unchanged, kept_rejected=kept_rejected
         )
 
+    def remove_matches(self, slug: str, ids: Sequence[int]) -> int:
+        """Delete client ``slug``'s matches ``ids`` (others' are left alone); how many went."""
+        with self._write_session() as session, session.begin():
+            client_id = self._client_id(session, slug)
+            owned = select(ClientProduct.id).where(ClientProduct.client_id == client_id)
+            removed = 0
+            for chunk in chunks(sorted(set(ids))):
+                result: Any = session.execute(
+                    delete(ProductMatch).where(
+                        ProductMatch.id.in_(chunk), ProductMatch.client_product_id.in_(owned)
+                    )
+                )
+                removed += result.rowcount
+        return removed
+
     def matches(self, slug: str, status: str | None = None) -> list[MatchInfo]:
         """Client ``slug``'s matches (of one ``status``), by SKU then best score first."""
         with self._read_session() as session:
@@ -291,6 +306,8 @@ class MatchStore(StoreBase):
                 Listing.title.label("listing_title"),
                 latest.c.price_minor.label("listing_minor"),
                 latest.c.currency.label("listing_currency"),
+                Listing.gtin.label("listing_gtin"),
+                Listing.mpn.label("listing_mpn"),
                 ProductMatch.method,
                 ProductMatch.score,
                 ProductMatch.status,
