@@ -244,6 +244,7 @@ def test_bad_command_lines_are_one_line_errors(db: str) -> None:
     assert unknown.returncode == 2 and "unknown source(s) nosuch" in unknown.stderr
     several = run(db, "topics", "crawl", "weibo", "zhihu", "--url", "http://127.0.0.1:1/x")
     assert several.returncode == 2 and "--url SOURCE=URL" in several.stderr
+    assert run(db, "topics", "show").stdout == "no hot list stored yet: pricewatch topics crawl\n"
     bad_window = run(db, "topics", "movers", "--window", "soon")
     assert bad_window.returncode == 2 and "expected a duration" in bad_window.stderr
     no_feeds = run(db, "topics", "crawl", "rss")

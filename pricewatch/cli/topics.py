@@ -227,6 +227,8 @@ def show_command(source: str | None, at_text: str | None, limit: int, as_json: b
     rows = _store().topic_list(source, at)
     if source and not rows:
         raise PricewatchError(f"no stored capture of {source!r}" + (" by then" if at else ""))
+    if not rows and not as_json:
+        click.echo("no hot list stored" + (" by then" if at else " yet: pricewatch topics crawl"))
     shown: dict[str, int] = {}
     for row in rows:
         shown[row.source] = shown.get(row.source, 0) + 1
