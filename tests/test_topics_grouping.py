@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from pricewatch.db import Store
+from pricewatch.spiders.topics._base import rank
+from pricewatch.topics.capture import TopicCapture, TopicEntry, to_topic_record
 from pricewatch.topics.grouping import group_topics
+from pricewatch.topics.related import cross_platform
 from pricewatch.topics.relevance import CatalogueMatcher, CatalogueProduct
 
 
@@ -51,3 +56,19 @@ def test_client_words_help_segmentation() -> None:
     segmenter = CatalogueMatcher([CatalogueProduct("E", None, "雅诗兰黛", ("小棕瓶",))]).segmenter
     [group] = group_topics(topics, segmenter=segmenter)
     assert group.sources == ("douyin", "weibo")
+
+
+def test_cross_platform_reads_the_period_from_the_store(store: Store) -> None:
+    now = datetime.now(UTC)
+    for source, titles in (
+        ("weibo", ["贵州游船侧翻事故", "冬季暴雪预警"]),
+        ("baidu", ["贵州黔西游船侧翻 10人遇难", "今晚油价将调整"]),
+    ):
+        item = TopicCapture(
+            source, "http://x/", rank([TopicEntry(t) for t in titles]), now - timedelta(hours=2)
+        )
+        store.store_topic_capture(to_topic_record(item))
+    [group] = cross_platform(store, now - timedelta(days=1))
+    assert group.sources == ("baidu", "weibo")
+    assert {m.title for m in group.members} == {"贵州游船侧翻事故", "贵州黔西游船侧翻 10人遇难"}
+    assert cross_platform(store, now - timedelta(hours=1)) == []  # nothing seen since

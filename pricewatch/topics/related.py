@@ -79,9 +79,7 @@ def cross_platform(
     catalogue: list[CatalogueProduct] | None = None,
 ) -> list[TopicGroup]:
     """Stories seen on two or more platforms in the period, biggest first."""
-    seen = [
-        _Seen(s.source.split("/")[0], s.title, s.best_rank) for s in store.topics_seen(since, until)
-    ]
+    seen = [_Seen(s.source, s.title, s.best_rank) for s in store.topics_seen(since, until)]
     segmenter = CatalogueMatcher(catalogue).segmenter if catalogue else None
     return group_topics(seen, segmenter=segmenter)
 
