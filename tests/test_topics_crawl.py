@@ -249,3 +249,19 @@ def test_bad_command_lines_are_one_line_errors(db: str) -> None:
     assert bad_window.returncode == 2 and "expected a duration" in bad_window.stderr
     no_feeds = run(db, "topics", "crawl", "rss")
     assert no_feeds.returncode != 0 and "no feeds configured" in no_feeds.stderr
+
+
+def test_a_capture_far_below_the_usual_size_is_stored_flagged(db: str) -> None:
+    full = json.loads((FIXTURES / "v2ex-2025-06-01.json").read_bytes())
+    replies = [json_reply(full), json_reply(full), json_reply(full[:2])]
+    with MockServer({"/hot.json": replies}) as server:
+        outputs = [crawl(db, "v2ex", server.url("/hot.json")).stdout.strip() for _ in replies]
+    assert outputs == [
+        "v2ex: 9 topics",
+        "v2ex: 9 topics",
+        "v2ex: 2 topics (flagged small: far fewer entries than usual)",
+    ]
+    with Store.from_url(db) as store:
+        assert [r.title for r in store.topic_list("v2ex")] == [t["title"] for t in full[:2]]
+    assert observations(db) == 9  # the two kept their rank and heat: their rows extended
+    assert "(2 topics, flagged small)" in run(db, "topics", "sources").stdout

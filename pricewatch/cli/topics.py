@@ -327,10 +327,11 @@ def sources_command(as_json: bool) -> None:
             if s is None:
                 click.echo(f"{name:<24} never captured")
                 continue
+            small = ", flagged small" if s.last_status == "small" else ""
             ok = (
-                f"ok {_when(s.last_success)} ({s.last_entries} topics)"
+                f"ok {_when(s.last_success)} ({s.last_entries} topics{small})"
                 if s.last_success
-                else ("never stored")
+                else "never stored"
             )
             bad = f"; failed {_when(s.last_failure)}: {s.last_reason}" if s.last_failure else ""
             click.echo(f"{s.source:<24} {ok}{bad}  [{s.captures} captures, {s.failures} failed]")
