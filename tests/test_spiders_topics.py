@@ -657,3 +657,20 @@ def test_cookie_and_feed_settings_are_validated_and_secrets_never_shown(tmp_path
     with pytest.raises(ConfigError) as caught:
         load_config({}, path=toml)
     assert "weibo_cookie = ***" in str(caught.value) and "12345" not in str(caught.value)
+
+
+def test_a_failed_endpoint_falls_back_then_fails_with_the_first_reason() -> None:
+    spider = ZhihuSpider()
+    request = spider.endpoint_request(0, [])
+    empty = TextResponse(request.url, body=b'{"data": []}', request=request, encoding="utf-8")
+    [retry] = list(spider.parse(empty))
+    assert retry.url == spider.tried[1].url and retry.meta["attempts"][0][1] == "empty"
+    blocked = HtmlResponse(
+        retry.url,
+        body=fixture("weibo-summary-2022-01-02.visitor-block.html"),
+        request=retry,
+        encoding="utf-8",
+    )
+    [failed] = list(spider.parse(blocked))
+    assert (failed.source, failed.reason, failed.entries) == ("zhihu", "empty", [])
+    assert "blocked (anti-bot page: Sina Visitor System)" in failed.detail

@@ -292,8 +292,9 @@ class TopicSpider(PricewatchSpider):
             return
         first_url, reason, _ = attempts[0]
         detail = "; ".join(f"{u}: {r} ({d})" if d else f"{u}: {r}" for u, r, d in attempts)
-        if self.crawler is not None:
-            self.crawler.stats.inc_value(f"pricewatch/failures/{reason}")
+        crawler = getattr(self, "crawler", None)  # None outside a crawl (tests, tools)
+        if crawler is not None:
+            crawler.stats.inc_value(f"pricewatch/failures/{reason}")
         source = meta.get("source", self.name)
         yield TopicCapture(source=source, url=first_url, reason=reason, detail=detail[:2000])
 
