@@ -24,9 +24,9 @@ from pricewatch.db.store.client_results import (
     FxRateInfo,
     ImportSummary,
 )
-from pricewatch.db.store.matches import MatchStore, UnknownClientError
+from pricewatch.db.store.matches import MatchStore, UnknownClientError, money_or_none
 from pricewatch.errors import PricewatchError
-from pricewatch.money import from_minor_units, to_minor_units
+from pricewatch.money import to_minor_units
 from pricewatch.records import utcnow
 
 __all__ = ["ClientExistsError", "ClientStore", "UnknownClientError"]
@@ -50,10 +50,6 @@ def _client_values(record: ClientRecord) -> dict[str, Any]:
 
 def _minor(value: Decimal | None, currency: str) -> int | None:
     return None if value is None else to_minor_units(value, currency)
-
-
-def _money(minor: int | None, currency: str) -> Decimal | None:
-    return None if minor is None else from_minor_units(minor, currency)
 
 
 def _product_values(record: ProductRecord) -> dict[str, Any]:
@@ -95,9 +91,9 @@ def _catalogue_product(product: ClientProduct, matches: int) -> CatalogueProduct
         id=product.id,
         sku=product.sku,
         title=product.title,
-        price=_money(product.price_minor, c),
-        cost=_money(product.cost_minor, c),
-        min_price=_money(product.min_price_minor, c),
+        price=money_or_none(product.price_minor, c),
+        cost=money_or_none(product.cost_minor, c),
+        min_price=money_or_none(product.min_price_minor, c),
         currency=c,
         gtin=product.gtin,
         mpn=product.mpn,

@@ -75,7 +75,7 @@ class MatchStore(StoreBase):
                     gtin=listing.gtin,
                     mpn=listing.mpn,
                     brand=listing.brand,
-                    price=_money(price_minor, currency),
+                    price=money_or_none(price_minor, currency),
                     currency=currency,
                 )
                 for listing, slug, price_minor, currency in session.execute(stmt)
@@ -329,9 +329,9 @@ class MatchStore(StoreBase):
             data = row._asdict()
             own_minor, own_currency = data.pop("own_minor"), data.pop("own_currency")
             minor, currency = data.pop("listing_minor"), data.pop("listing_currency")
-            data["own_price"] = _money(own_minor, own_currency)
+            data["own_price"] = money_or_none(own_minor, own_currency)
             data["own_currency"] = own_currency
-            data["listing_price"] = _money(minor, currency)
+            data["listing_price"] = money_or_none(minor, currency)
             data["listing_currency"] = currency
             out.append(MatchInfo(**data))
         return out
@@ -351,7 +351,8 @@ def _latest_prices() -> Any:
     )
 
 
-def _money(minor: int | None, currency: str | None) -> Decimal | None:
+def money_or_none(minor: int | None, currency: str | None) -> Decimal | None:
+    """``minor`` units as a ``Decimal`` in ``currency``; None when either is missing."""
     return None if minor is None or currency is None else from_minor_units(minor, currency)
 
 
