@@ -227,3 +227,22 @@ def test_fx(db: str) -> None:
     ]:
         result = run("fx", "set", *args)
         assert result.exit_code == 1 and result.stderr.startswith(message), result.output
+
+
+def test_long_lists_of_new_listings_and_unknown_hosts_are_summed_up(
+    db: str, tmp_path: Path
+) -> None:
+    seed_shop(db)
+    add_lanhai()
+    lines = ["sku,title,competitor_urls"]
+    lines += [f"N{i},thing {i},{SHOP}/new/{i} https://nowhere.example/{i}" for i in range(30)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = ok("catalog", "import", "lanhai", str(path))
+    new = [x for x in result.stdout.splitlines() if x.startswith("new listing")]
+    assert len(new) == 20 and "... and 10 more" in result.stdout
+    assert result.stderr.strip().splitlines() == [
+        "warning: 30 catalogue URLs: no shop for nowhere.example: add one "
+        "(pricewatch genspider SLUG URL) or say which with --base-url SHOP=URL "
+        "(e.g. N0: https://nowhere.example/0)"
+    ]

@@ -7,6 +7,7 @@ options and prints.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -14,6 +15,9 @@ import click
 from pricewatch.cli.clients import amount, base_url_option, echo_json, open_store
 from pricewatch.cli.options import shop_urls as _base_urls
 from pricewatch.cli.tables import console
+
+#: Lines of a long list shown before "... and N more".
+_MOST_LINES = 20
 
 
 def print_exact(result: Any) -> None:
@@ -27,10 +31,31 @@ def print_exact(result: Any) -> None:
         click.echo(
             f"removed {result.removed} matches the catalogue no longer gives (URL, GTIN, MPN)"
         )
-    for shop, url in result.new_listings:
-        click.echo(f"new listing for the next crawl of {shop}: {url}")
+    _some(f"new listing for the next crawl of {shop}: {url}" for shop, url in result.new_listings)
+    by_reason: dict[str, list[Any]] = {}
     for problem in result.problems:
-        click.echo(f"warning: {problem}", err=True)
+        by_reason.setdefault(problem.reason, []).append(problem)
+    for reason, problems in by_reason.items():
+        if len(problems) == 1:
+            click.echo(f"warning: {problems[0]}", err=True)
+        else:
+            first = problems[0]
+            click.echo(
+                f"warning: {len(problems)} catalogue URLs: {reason} "
+                f"(e.g. {first.sku}: {first.url})",
+                err=True,
+            )
+
+
+def _some(lines: Iterable[str], most: int = _MOST_LINES) -> None:
+    """The first ``most`` lines, then how many more there were."""
+    shown = 0
+    for line in lines:
+        if shown < most:
+            click.echo(line)
+        shown += 1
+    if shown > most:
+        click.echo(f"... and {shown - most} more")
 
 
 # ---------------------------------------------------------------------------- matching
