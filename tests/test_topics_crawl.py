@@ -245,6 +245,8 @@ def test_bad_command_lines_are_one_line_errors(db: str) -> None:
     several = run(db, "topics", "crawl", "weibo", "zhihu", "--url", "http://127.0.0.1:1/x")
     assert several.returncode == 2 and "--url SOURCE=URL" in several.stderr
     assert run(db, "topics", "show").stdout == "no hot list stored yet: pricewatch topics crawl\n"
+    bad_argument = run(db, "topics", "crawl", "v2ex", "-a", "nothing")
+    assert bad_argument.returncode == 2 and "'nothing': expected NAME=VALUE" in bad_argument.stderr
     bad_window = run(db, "topics", "movers", "--window", "soon")
     assert bad_window.returncode == 2 and "expected a duration" in bad_window.stderr
     no_feeds = run(db, "topics", "crawl", "rss")
@@ -265,3 +267,24 @@ def test_a_capture_far_below_the_usual_size_is_stored_flagged(db: str) -> None:
         assert [r.title for r in store.topic_list("v2ex")] == [t["title"] for t in full[:2]]
     assert observations(db) == 9  # the two kept their rank and heat: their rows extended
     assert "(2 topics, flagged small)" in run(db, "topics", "sources").stdout
+
+
+def test_spider_arguments_reach_the_source(db: str) -> None:
+    brands = (FIXTURES / "douyin-brand-beauty-2025-06-01.json").read_bytes()
+    routes = {"/billboard": Reply(200, brands, content_type="application/json")}
+    with MockServer(routes) as server:
+        result = run(
+            db,
+            "topics",
+            "crawl",
+            "douyin-brands",
+            "--url",
+            server.url("/billboard"),
+            "-a",
+            "categories=3",
+            *FAST,
+        )
+        [hit] = server.hits_for("/billboard")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "douyin-brands/美妆: 30 topics"
+    assert "category_id=3" in hit.path

@@ -160,6 +160,16 @@ def _crawl_targets(
     return targets
 
 
+def _pairs(pairs: Sequence[str], param_hint: str) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint=param_hint)
+        out[name.strip()] = value
+    return out
+
+
 @topics.command("crawl")
 @click.argument("sources", nargs=-1)
 @click.option(
@@ -169,10 +179,21 @@ def _crawl_targets(
     metavar="[SOURCE=]URL",
     help="Fetch the source from this URL instead (a mirror, a saved response served locally).",
 )
+@click.option(
+    "-a",
+    "arguments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Spider argument, e.g. -a categories=3,2 for douyin-brands.",
+)
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO).")
 def crawl_command(
-    sources: tuple[str, ...], urls: tuple[str, ...], settings: tuple[str, ...], verbose: bool
+    sources: tuple[str, ...],
+    urls: tuple[str, ...],
+    arguments: tuple[str, ...],
+    settings: tuple[str, ...],
+    verbose: bool,
 ) -> None:
     """Capture hot lists (all sources when none is named); exit 1 if any capture failed."""
     from scrapy.crawler import CrawlerProcess
@@ -184,11 +205,9 @@ def crawl_command(
     overrides: dict[str, Any] = {"PRICEWATCH_PROGRESS_INTERVAL": 0}
     if not verbose:
         overrides["LOG_LEVEL"] = "ERROR"
-    for pair in settings:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="-s")
-        overrides[name.strip()] = value
+    overrides.update(_pairs(settings, "-s"))
+    for kwargs in targets.values():
+        kwargs.update(_pairs(arguments, "-a"))
     started = datetime.now(UTC)
     process = CrawlerProcess(project_settings(overrides))
     for name, kwargs in targets.items():
