@@ -14,6 +14,11 @@ TOML key         environment variable    Scrapy setting       meaning
 ``obey_robots``  PRICEWATCH_OBEY_ROBOTS  ROBOTSTXT_OBEY       false to ignore robots.txt
 ===============  ======================  ===================  ====================================
 
+Fields read by pricewatch code only (no Scrapy setting) include the hot-list cookies
+(``weibo_cookie``, ``zhihu_cookie``, ``douyin_cookie``, ``bilibili_cookie``: secrets, sent by the
+topic sources of :mod:`pricewatch.spiders.topics`) and ``topic_feeds`` (the ``rss`` source's
+feeds: an array in the file, comma/space separated in ``PRICEWATCH_TOPIC_FEEDS``).
+
 The file is ``$PRICEWATCH_CONFIG`` if set (it must then exist), else ``pricewatch.toml`` in the
 current directory if there is one. Its keys are the field names at the top level (no table)::
 
@@ -121,6 +126,32 @@ def _boolean_text(text: str) -> bool:
         raise ValueError(f"expected one of {', '.join(_BOOL_WORDS)}") from None
 
 
+def _feed_list(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"expected an array of feed URLs, got {_toml_kind(value)}")
+    for entry in value:
+        url = entry.partition("=")[2] if "=" in entry.split("://")[0] else entry
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"{entry!r} is not an http(s) URL (or NAME=URL)")
+    return tuple(value)
+
+
+def _feed_list_text(text: str) -> list[str]:
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+def _url_list(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = _url_list_text(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) and "://" in v for v in value):
+        raise ValueError("expected notification URLs like 'mailtos://...' or 'tgram://...'")
+    return tuple(value)
+
+
+def _url_list_text(text: str) -> list[str]:
+    return [part for part in text.replace(",", " ").split() if part]
+
+
 def _field(
     setting: str | None,
     parse: Callable[[object], Any] = _string,
@@ -141,13 +172,34 @@ def _field(
 class Config:
     """What the deployment configured; ``None`` means "not set, use pricewatch's default"."""
 
-    #: SQLAlchemy URL (default: :data:`pricewatch.db.engine.DEFAULT_URL`).
+    #: SQLAlchemy URL (default: :func:`pricewatch.db.engine.default_database_path`).
     db_url: str | None = _field("PRICEWATCH_DB_URL")
     #: Chromium executable (default: :func:`default_chromium`).
     chromium: str | None = _field("PRICEWATCH_CHROMIUM")
     user_agent: str | None = _field("USER_AGENT")
     log_level: str | None = _field("LOG_LEVEL", _log_level)
     obey_robots: bool | None = _field("ROBOTSTXT_OBEY", _boolean, _boolean_text)
+    #: Where reports are e-mailed from: ``smtps://user@host:465`` (TLS) or ``smtp://host:587``
+    #: (STARTTLS), see :mod:`pricewatch.delivery.smtp`.
+    smtp_url: str | None = _field(None)
+    #: The SMTP password (a secret: environment only, never logged or stored).
+    smtp_password: str | None = _field(None, repr=False)
+    #: The From address of report e-mails (default: the SMTP user at the SMTP host).
+    smtp_from: str | None = _field(None)
+    #: A CA bundle (PEM) to verify the SMTP server with, for relays with a private CA.
+    smtp_ca_file: str | None = _field(None)
+    #: Cookie headers for hot-list endpoints that want one (secrets: environment only, please).
+    weibo_cookie: str | None = _field(None, repr=False)
+    zhihu_cookie: str | None = _field(None, repr=False)
+    douyin_cookie: str | None = _field(None, repr=False)
+    bilibili_cookie: str | None = _field(None, repr=False)
+    #: RSS / Atom / JSON Feed URLs the ``rss`` topic source reads (``NAME=URL`` names one).
+    topic_feeds: tuple[str, ...] | None = _field(None, _feed_list, _feed_list_text)
+
+    #: Apprise URLs operator and client alerts go to (``mailtos://...``, ``dingtalk://...``,
+    #: ``wecombot://...``, ``feishu://...``, ``tgram://...``, ``slack://...``), space or comma
+    #: separated; they carry tokens, so they are never printed.
+    alert_urls: tuple[str, ...] | None = _field(None, _url_list, _url_list_text, repr=False)
 
     def scrapy_settings(self) -> dict[str, Any]:
         """The Scrapy settings this configuration sets (only those of fields that are set)."""
@@ -180,7 +232,8 @@ def load_config(environ: Mapping[str, str] | None = None, path: Path | None = No
     for f in dataclasses.fields(Config):
         raw = environ.get(env_var(f.name))
         if raw:
-            values[f.name] = _parse(f, raw, f"{env_var(f.name)}={raw!r}", from_env=True)
+            shown = repr(raw) if f.repr else "'***'"
+            values[f.name] = _parse(f, raw, f"{env_var(f.name)}={shown}", from_env=True)
     return Config(**values)
 
 
@@ -198,7 +251,8 @@ def _read_file(path: Path, named_by: str = "") -> dict[str, Any]:
     for key, value in document.items():
         if key not in fields:
             raise ConfigError(f"{path}: unknown key {key!r}{_suggest(key, sorted(fields))}")
-        source = f"{path}: {key} = {json.dumps(value, default=str, ensure_ascii=False)}"
+        shown = json.dumps(value, default=str, ensure_ascii=False) if fields[key].repr else "***"
+        source = f"{path}: {key} = {shown}"
         values[key] = _parse(fields[key], value, source, from_env=False)
     return values
 

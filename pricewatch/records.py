@@ -94,3 +94,63 @@ class FailureRecord:
 
 #: What :meth:`pricewatch.db.Store.store_batch` accepts.
 ListingRecord = PriceRecord | GoneRecord
+
+
+# ---------------------------------------------------------------------- trending topics
+
+
+@dataclass(frozen=True, slots=True)
+class TopicEntryRecord:
+    """One entry of a topic capture: ``key`` is the normalised title that identifies the topic
+    within its source; ``rank`` is ``None`` exactly for pinned items and ads."""
+
+    key: str
+    title: str
+    rank: int | None
+    heat: int | None = None
+    url: str | None = None
+    labels: tuple[str, ...] = ()
+    pinned: bool = False
+    ad: bool = False
+    raw: object = None
+
+    def __post_init__(self) -> None:
+        if not self.key or not self.title:
+            raise ValueError("topic entry: empty title")
+        if (self.rank is None) != (self.pinned or self.ad):
+            raise ValueError(f"topic entry {self.title!r}: only pinned items and ads lack a rank")
+        if self.rank is not None and self.rank < 1:
+            raise ValueError(f"topic entry {self.title!r}: rank must be >= 1, got {self.rank}")
+        if self.heat is not None and self.heat < 0:
+            raise ValueError(f"topic entry {self.title!r}: negative heat {self.heat}")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCaptureRecord:
+    """A source's hot list at ``captured_at``: ranked entries 1..n (plus flagged pinned items
+    and ads), or a failure ``reason`` with no entries at all."""
+
+    source: str
+    url: str
+    captured_at: datetime
+    entries: tuple[TopicEntryRecord, ...] = ()
+    reason: str | None = None
+    detail: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_aware(self.captured_at, f"captured_at of {self.source}")
+        if self.reason is not None and self.entries:
+            raise ValueError(f"failed capture of {self.source} must not carry entries")
+        if self.reason is None:
+            ranks = sorted(e.rank for e in self.entries if e.rank is not None)
+            if ranks != list(range(1, len(ranks) + 1)):
+                raise ValueError(f"capture of {self.source}: ranks must be 1..n, got {ranks}")
+            keys = [e.key for e in self.entries]
+            if len(set(keys)) != len(keys):
+                raise ValueError(f"capture of {self.source}: a topic appears twice")
+            if not ranks:
+                raise ValueError(f"capture of {self.source}: no ranked entry (an empty list)")
+
+    @property
+    def failed(self) -> bool:
+        return self.reason is not None

@@ -121,3 +121,7 @@ PRICEWATCH_RUN_ID = 0
 PRICEWATCH_STORE_BATCH_SIZE = 200
 # Longest time an item waits in memory before its batch is written (seconds).
 PRICEWATCH_STORE_FLUSH_SECONDS = 2.0
+# Stored topic captures of a source whose median size a new capture is checked against.
+PRICEWATCH_TOPICS_RECENT_CAPTURES = 10
+# A topic capture below this share of that median is stored but flagged "small".
+PRICEWATCH_TOPICS_SMALL_SHARE = 0.5

@@ -3,25 +3,32 @@
 Serves the three bundled demo shops on 127.0.0.1, crawls them (round 1), switches the shops to
 round 2 (some prices move, stock changes, one product disappears), crawls again, and prints
 what changed. Each round is a ``pricewatch crawl`` subprocess, as the daemon runs them. Data
-goes to the configured database (``PRICEWATCH_DB_URL``, default SQLite ``var/pricewatch.db``).
+goes to the configured database (``PRICEWATCH_DB_URL``, default ``pricewatch db info`` says).
+``demo --serve`` records the ports it serves on (:func:`served_demo_urls`), so
+``pricewatch crawl demo_...`` finds shops moved with ``--port``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
 from pricewatch.cli.tables import print_changes
-from pricewatch.db.engine import database_url
+from pricewatch.db.engine import database_url, default_database_path
 from pricewatch.db.store import Store
+from pricewatch.demo.client import seed_demo_client
 from pricewatch.demo.server import DemoServer
+from pricewatch.demo.topics import run_topics_demo
 from pricewatch.errors import PricewatchError
+from pricewatch.reports.demo import write_demo_report
 
 
 def crawl_subprocess(
@@ -36,6 +43,21 @@ def crawl_subprocess(
     for shop, url in base_urls.items():
         cmd += ["--base-url", f"{shop}={url}"]
     return subprocess.run(cmd, check=False)
+
+
+def served_file() -> Path:
+    """Where ``demo --serve`` says which ports it serves the shops on (next to the database)."""
+    return default_database_path().parent / "demo-serve.json"
+
+
+def served_demo_urls() -> dict[str, str]:
+    """``{shop: url}`` of the demo shops a running ``pricewatch demo --serve`` serves."""
+    try:
+        state = json.loads(served_file().read_text("utf-8"))
+        os.kill(int(state["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {str(k): str(v) for k, v in dict(state["urls"]).items()}
 
 
 def _start(port: int) -> DemoServer:
@@ -71,10 +93,16 @@ def serve_forever(port: int) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"(pid {os.getpid()})")
+    # 'pricewatch crawl demo_...' finds the shops on these ports while they are served.
+    urls = {s.slug: s.url for s in server.shops}
+    state = served_file()
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({"pid": os.getpid(), "urls": urls}), "utf-8")
     try:
         while not stop.wait(1.0):
             pass
     finally:
+        state.unlink(missing_ok=True)
         server.stop()
 
 
@@ -91,7 +119,8 @@ def run_demo(port: int) -> None:
             click.echo(click.style(f"\n== round {round_}: crawling {len(slugs)} shops", bold=True))
             rounds_started.append(datetime.now(UTC))
             result = crawl_subprocess(slugs, base_urls=base_urls)
-            if result.returncode != 0:
+            # 1 is a partial crawl (some pages failed, listed above): the demo carries on.
+            if result.returncode not in (0, 1):
                 raise PricewatchError(f"round {round_} crawl failed (exit {result.returncode})")
     finally:
         server.stop()
@@ -108,3 +137,6 @@ def run_demo(port: int) -> None:
         f"\n{total} demo listings tracked. Next: 'pricewatch prices', "
         "'pricewatch history URL', 'pricewatch demo --serve'."
     )
+    client = seed_demo_client(store, base_urls)
+    write_demo_report(store, client, since=rounds_started[1])
+    run_topics_demo(port + 9)  # the hot lists (pricewatch/demo/topics.py)

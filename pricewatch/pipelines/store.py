@@ -9,6 +9,9 @@
   order). A timer flushes a batch at most ``PRICEWATCH_STORE_FLUSH_SECONDS`` after its first
   record arrived, even while the crawl waits (backoff, rendering), and beats the run's
   heartbeat at least every ``PRICEWATCH_HEARTBEAT_SECONDS``.
+- Topic captures (:class:`~pricewatch.records.TopicCaptureRecord`) are stored one transaction
+  each; one smaller than ``PRICEWATCH_TOPICS_SMALL_SHARE`` of the median size of the source's
+  last ``PRICEWATCH_TOPICS_RECENT_CAPTURES`` is stored flagged ``small``.
 - The writer thread only talks to the database: what a batch did is counted into Scrapy's
   stats back on the reactor thread, where the progress extension reads them.
 - A spider that revisits tracked listings (``ProductSpider.revisit_known``) gets their URLs
@@ -36,11 +39,11 @@ from twisted.internet import reactor, task
 
 from pricewatch.crawl.supervision import open_run, reap_stale_runs
 from pricewatch.db.store import BatchResult, Store
-from pricewatch.records import FailureRecord, GoneRecord, PriceRecord
+from pricewatch.records import FailureRecord, GoneRecord, PriceRecord, TopicCaptureRecord
 
 #: Batches allowed to wait for the writer thread before the crawl waits for the database.
 MAX_PENDING_BATCHES = 4
-RECORD_TYPES = (PriceRecord, GoneRecord, FailureRecord)
+RECORD_TYPES = (PriceRecord, GoneRecord, FailureRecord, TopicCaptureRecord)
 
 
 @dataclass(slots=True)
@@ -61,6 +64,8 @@ class StorePipeline:
         self.flush_seconds = settings.getfloat("PRICEWATCH_STORE_FLUSH_SECONDS", 2.0)
         self.heartbeat_seconds = settings.getfloat("PRICEWATCH_HEARTBEAT_SECONDS", 15.0)
         self.launched_run_id: int | None = settings.getint("PRICEWATCH_RUN_ID", 0) or None
+        self.topics_small_share = settings.getfloat("PRICEWATCH_TOPICS_SMALL_SHARE", 0.5)
+        self.topics_recent = settings.getint("PRICEWATCH_TOPICS_RECENT_CAPTURES", 10)
         self.store: Store | None = None
         self.run_id: int | None = None
         self._batch: list[Any] = []
@@ -170,6 +175,13 @@ class StorePipeline:
         failures = [r for r in batch if isinstance(r, FailureRecord)]
         if failures:
             written.failures = self.store.record_failures(self.run_id, failures)
+        for capture in (r for r in batch if isinstance(r, TopicCaptureRecord)):
+            self.store.store_topic_capture(
+                capture,
+                run_id=self.run_id,
+                small_share=self.topics_small_share,
+                recent=self.topics_recent,
+            )
         if not listings:
             self.store.heartbeat(self.run_id)  # store_batch beats it itself
         return written

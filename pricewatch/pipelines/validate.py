@@ -7,6 +7,9 @@
   below is no price, never a stored 0.
 * :class:`~pricewatch.items.ListingGone` becomes a :class:`~pricewatch.records.GoneRecord`,
   :class:`~pricewatch.items.CrawlFailure` a :class:`~pricewatch.records.FailureRecord`.
+* A topic source's :class:`~pricewatch.topics.capture.TopicCapture` becomes a
+  :class:`~pricewatch.records.TopicCaptureRecord` (see
+  :func:`~pricewatch.topics.capture.to_topic_record`).
 * Anything else is passed on unchanged for later pipelines (the store pipeline refuses it).
 
 Nothing after this pipeline decides validity again: the store asserts it is handed records and
@@ -21,6 +24,7 @@ from scrapy.crawler import Crawler
 
 from pricewatch.items import CrawlFailure, ListingGone, ProductItem
 from pricewatch.records import FailureRecord, GoneRecord, PriceRecord
+from pricewatch.topics.capture import TopicCapture, to_topic_record
 
 
 def to_record(item: ProductItem) -> PriceRecord | FailureRecord:
@@ -78,4 +82,6 @@ class ValidatePipeline:
             return GoneRecord(item.shop, item.url, item.http_status, item.fetched_at)
         if isinstance(item, CrawlFailure):
             return FailureRecord(item.shop, item.url, item.reason, item.detail, item.fetched_at)
+        if isinstance(item, TopicCapture):
+            return to_topic_record(item)
         return item

@@ -32,8 +32,10 @@ from pricewatch.db.models.crawl import (
     PriceObservation,
     Shop,
 )
+from pricewatch.db.models.topics import CAPTURE_STATUSES, Topic, TopicCapture, TopicObservation
 
 __all__ = [
+    "CAPTURE_STATUSES",
     "CLIENT_LOCALES",
     "MATCH_METHODS",
     "MATCH_STATUSES",
@@ -52,5 +54,8 @@ __all__ = [
     "Report",
     "ReportDelivery",
     "Shop",
+    "Topic",
+    "TopicCapture",
+    "TopicObservation",
     "UTCDateTime",
 ]

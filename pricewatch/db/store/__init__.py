@@ -7,6 +7,7 @@ module                 holds
 ``runs``               crawl runs: start, heartbeat, finish, reap dead ones, failures
 ``observations``       the batch writer: records into run-length price series, set-wise
 ``queries``            current prices, changes, history, gone listings, failures
+``reports``            one client's report data, set-wise; reports and deliveries recorded
 ``results``            the plain dataclasses the methods return
 =====================  ===================================================================
 
@@ -16,8 +17,11 @@ database. It takes domain records (:mod:`pricewatch.records`), never Scrapy item
 
 from __future__ import annotations
 
+from pricewatch.db.store.alerts import AlertStore, MatchedProduct
+from pricewatch.db.store.clients import ClientStore
 from pricewatch.db.store.observations import BatchStore, is_suspect
 from pricewatch.db.store.queries import QueryStore
+from pricewatch.db.store.reports import ReportStore
 from pricewatch.db.store.results import (
     BatchResult,
     CurrentPrice,
@@ -28,9 +32,10 @@ from pricewatch.db.store.results import (
     RunInfo,
 )
 from pricewatch.db.store.runs import AliveCheck, RunStore, json_safe
+from pricewatch.db.store.topics import TopicStore
 
 
-class Store(RunStore, BatchStore, QueryStore):
+class Store(RunStore, BatchStore, QueryStore, ReportStore, ClientStore, TopicStore, AlertStore):
     """Storage for crawl runs and price series on top of a SQLAlchemy engine.
 
     Each public method is one short transaction, so a store may be shared between threads
@@ -45,6 +50,7 @@ __all__ = [
     "CurrentPrice",
     "FailureInfo",
     "ListingInfo",
+    "MatchedProduct",
     "ObservationRow",
     "PriceChange",
     "RunInfo",
