@@ -185,9 +185,20 @@ class Alerts:
     def _conditions(self, run: RunInfo, outcome: str, kind: str) -> dict[str, str]:
         found: dict[str, str] = {}
         if outcome != "ok":
-            what = "topic source broke" if kind == "topics" else "crawl"
-            found["crawl_failed"] = f"{what} run {run.id} {outcome}: {run.error or '-'}"
+            if kind == "topics":
+                reasons = ", ".join(
+                    k.removeprefix("pricewatch/failures/")
+                    for k in (run.stats or {})
+                    if k.startswith("pricewatch/failures/")
+                )
+                found["crawl_failed"] = (
+                    f"topic source broke: run {run.id} {outcome} ({reasons or run.error or '-'})"
+                )
+            else:
+                found["crawl_failed"] = f"crawl run {run.id} {outcome}: {run.error or '-'}"
             return found
+        if kind == "topics":
+            return found  # coverage and extraction rates are about product pages
         previous = [
             r
             for r in self.store.runs(limit=200)

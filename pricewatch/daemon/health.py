@@ -77,8 +77,33 @@ def status_report(store: Store, state_dir: Path, heartbeat_s: float = 10.0) -> d
             "last_error": last.error,
         }
     alerts = _alert_state(state_dir)
+    sources = {
+        s.source: {
+            "captures": s.captures,
+            "failures": s.failures,
+            "last_success_at": _iso(s.last_success),
+            "last_entries": s.last_entries,
+            "last_status": s.last_status,
+            "last_failure_at": _iso(s.last_failure),
+            "last_reason": s.last_reason,
+        }
+        for s in store.topic_sources()
+    }
+    clients: dict[str, dict[str, Any]] = {}
+    for info in store.reports(limit=1000):  # newest first: the first seen per client is its last
+        clients.setdefault(
+            info.client,
+            {
+                "last_report_at": _iso(info.created_at),
+                "last_report_status": info.status,
+                "deliveries": info.deliveries,
+                "last_delivery_error": info.last_delivery_error,
+            },
+        )
     return {
         "alerts": alerts,
+        "sources": sources,
+        "clients": clients,
         "daemon": {
             "state": health.state,
             "detail": health.detail,
@@ -143,6 +168,26 @@ def format_status(report: dict[str, Any], tz: Any = None) -> list[str]:
             f"{shop['listings']} listings  last run {shop['last_status']}"
             + (f", {rate:.0%} extraction failures" if rate is not None else "")
         )
+    if report.get("sources"):
+        lines.append("topic sources:")
+        for name, src in report["sources"].items():
+            failed = (
+                f"  last failure {when(src['last_failure_at'])} ({src['last_reason']})"
+                if src["last_failure_at"]
+                else ""
+            )
+            lines.append(
+                f"  {name:<24} last capture {when(src['last_success_at'])} "
+                f"({src['last_entries'] or 0} entries){failed}"
+            )
+    if report.get("clients"):
+        lines.append("clients:")
+        for name, client in report["clients"].items():
+            error = client["last_delivery_error"]
+            lines.append(
+                f"  {name:<24} last report {when(client['last_report_at'])} "
+                f"{client['last_report_status']}" + (f" ({error})" if error else "")
+            )
     alerts = report.get("alerts") or {}
     if alerts.get("open"):
         lines.append("open alerts:")

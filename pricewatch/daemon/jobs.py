@@ -80,6 +80,14 @@ def outcome_of(result: JobResult) -> str:
     return {"killed": "killed", "interrupted": "interrupted"}.get(status, "failed")
 
 
+def capture_failures(result: JobResult) -> list[str]:
+    """Failure reasons of a topic source's run (``blocked``, ``empty``...): the crawl process
+    finished, but the hot list was not captured and nothing was stored."""
+    stats = result.run.stats or {}
+    prefix = "pricewatch/failures/"
+    return sorted(k.removeprefix(prefix) for k, v in stats.items() if k.startswith(prefix) and v)
+
+
 def worst(outcomes: Sequence[str]) -> str:
     return min(outcomes, key=OUTCOME_ORDER.index) if outcomes else "ok"
 
@@ -155,6 +163,10 @@ class JobRunner:
             self.slots.release()
         outcome = outcome_of(result)
         detail = "" if outcome == "ok" else f"{spider}: {result.run.error or outcome}"
+        if outcome == "ok" and spec.kind == "topics":
+            broke = capture_failures(result)
+            if broke:
+                outcome, detail = "failed", f"{spider}: capture failed ({', '.join(broke)})"
         return JobOutcome(outcome, detail, [result.run.id], [result])
 
     def _report(self, spec: JobSpec) -> JobOutcome:

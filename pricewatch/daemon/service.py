@@ -41,7 +41,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from pricewatch.crawl.launcher import Launcher
 from pricewatch.daemon.alerts import AlertRules, Alerts, Notifier
-from pricewatch.daemon.jobs import JobOutcome, JobRunner, ProcessSlots, cpu_count, outcome_of
+from pricewatch.daemon.jobs import (
+    JobOutcome,
+    JobRunner,
+    ProcessSlots,
+    capture_failures,
+    cpu_count,
+    outcome_of,
+)
 from pricewatch.daemon.metrics import DaemonMetrics
 from pricewatch.daemon.schedules import JobSpec, ScheduleError, load_schedules
 from pricewatch.daemon.state import DaemonState, StateFile
@@ -215,6 +222,8 @@ class Daemon:
         duration = (datetime.now(UTC) - started).total_seconds()
         for result in outcome.results:
             crawl_outcome = outcome_of(result)
+            if crawl_outcome == "ok" and spec.kind == "topics" and capture_failures(result):
+                crawl_outcome = "failed"
             self.metrics.record_crawl(result, crawl_outcome)
             try:
                 self.alerts.check_run(result.run, crawl_outcome, spec.kind)
