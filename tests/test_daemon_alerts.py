@@ -197,3 +197,36 @@ def test_notices_go_through_apprise_to_a_real_endpoint(store: Store, tmp_path: P
     [message] = _Hook.received
     assert message["title"] == f"pricewatch: {SHOP}: crawl_failed"
     assert f"crawl run {failed.id} failed" in message["message"]
+
+
+def test_a_trending_topic_about_the_catalogue_alerts_the_client_once(
+    store: Store, tmp_path: Path
+) -> None:
+    from pricewatch.spiders.topics._base import rank
+    from pricewatch.topics.capture import TopicCapture, TopicEntry, to_topic_record
+
+    run_id = store.start_run("weibo")  # (and the schema)
+    with Session(store.engine) as session, session.begin():
+        client = Client(slug="acme", name="Acme", emails=["b@acme.example"], currency="CNY")
+        session.add(client)
+        session.flush()
+        session.add(
+            ClientProduct(
+                client_id=client.id, sku="XM-14", title="小米14 手机 12GB+256GB", brand="小米",
+                currency="CNY", keywords=["小米14"],
+            )
+        )  # fmt: skip
+    titles = ["小米14 降价了", "今天天气很好", "小米粥的做法"]
+    entries = rank([TopicEntry(t, heat=1000 - n) for n, t in enumerate(titles)])
+    item = TopicCapture(
+        source="weibo", url="http://127.0.0.1/x", entries=entries, captured_at=datetime.now(UTC)
+    )
+    store.store_topic_capture(to_topic_record(item), run_id=run_id)
+    run = store.finish_run(run_id, status="finished", stats={})
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    assert alerts.check_topics(run) == 1
+    [notice] = inbox.notices
+    assert notice.title == "pricewatch: acme"
+    assert "trending on weibo #1: 小米14 降价了" in notice.body and "XM-14" in notice.body
+    assert alerts.check_topics(run) == 0  # once per topic

@@ -16,7 +16,8 @@ healthy run closes it with a recovery notice.
 
 **Client alerts** come from the price observations a crawl opened, for listings confirmed as
 matches of a client's products: a competitor undercutting the client by more than the client's
-threshold, a price drop of at least ``price_drop`` (default 10%), a competitor back in stock.
+threshold, a price drop of at least ``price_drop`` (default 10%), a competitor back in stock;
+and from topic captures: a trending topic about the client's catalogue (once per topic).
 Each is keyed by the observation that caused it, so it is sent at most once. A crawl that looks
 broken — an open ``low_coverage``/``failure_rate`` incident, or many prices moving the same way
 at once (``mass_move_share`` of the run's listings, ``mass_move_direction`` of them one way) —
@@ -227,6 +228,20 @@ class Alerts:
 
     # ------------------------------------------------------------------ clients
 
+    def check_topics(self, run: RunInfo) -> int:
+        """Client alerts for trending topics about their catalogue, once per client and topic."""
+        sent = 0
+        alerts = topic_alerts(self.store, run)
+        with self._lock:
+            for key, client, text in alerts:
+                if key in self.state.sent:
+                    continue
+                if self._deliver(Notice(f"pricewatch: {client}", text, "client")):
+                    self.state.sent.append(key)
+                    sent += 1
+            self._write()
+        return sent
+
     def check_clients(self, run: RunInfo) -> tuple[int, int]:
         """Client alerts from ``run``'s changes: returns (sent, suppressed)."""
         from pricewatch.daemon.client_alerts import client_alerts, mass_move
@@ -273,6 +288,28 @@ class Alerts:
                 reason,
             )
         return sent, suppressed
+
+
+def topic_alerts(store: Store, run: RunInfo) -> list[tuple[str, str, str]]:
+    """``(key, client, text)`` for topics of this capture run that concern a client's
+    catalogue (the trending-topic client alert)."""
+    from pricewatch.topics.related import related_topics
+
+    since = run.started_at
+    out: list[tuple[str, str, str]] = []
+    for client in store.clients():
+        for topic in related_topics(store, client.slug, since, run.finished_at):
+            products = ", ".join(topic.skus[:5])
+            rank = f" #{topic.best_rank}" if topic.best_rank else ""
+            out.append(
+                (
+                    f"topic:{client.slug}:{topic.topic_id}",
+                    client.slug,
+                    f"trending on {topic.source}{rank}: {topic.title} "
+                    f"(about {', '.join(topic.terms[:3])}; your products {products})",
+                )
+            )
+    return out
 
 
 def percent(old: Decimal, new: Decimal) -> Decimal:

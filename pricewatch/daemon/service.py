@@ -229,6 +229,8 @@ class Daemon:
                 self.alerts.check_run(result.run, crawl_outcome, spec.kind)
                 if crawl_outcome == "ok" and spec.kind == "crawl":
                     self.alerts.check_clients(result.run)
+                elif crawl_outcome == "ok" and spec.kind == "topics":
+                    self.alerts.check_topics(result.run)
             except Exception:  # alerting must never stop the schedule
                 log.exception("job %s: checking alerts failed", name)
         self.metrics.record_job(name, outcome.outcome)
