@@ -206,11 +206,13 @@ def write_demo_catalogue(path: Path, base_urls: Mapping[str, str]) -> Path:
     return path
 
 
-def seed_demo_client(store: Store, base_urls: Mapping[str, str]) -> str:
+def seed_demo_client(store: Store, base_urls: Mapping[str, str], *, crawled: bool = True) -> str:
     """Add the demo client, import and match its catalogue; returns the client's slug.
 
     ``base_urls`` maps each demo shop's slug to the URL it is served at (the ports may move).
     Safe to run again: the client is refreshed and the catalogue re-imported with replace.
+    With ``crawled=False`` (``demo --serve`` on a fresh database) the shops need not have been
+    crawled yet: the catalogue's URL matches are made, the fuzzy suggestion is left for later.
     """
     record = client_record(
         DEMO_CLIENT,
@@ -236,6 +238,12 @@ def seed_demo_client(store: Store, base_urls: Mapping[str, str]) -> str:
     already = any(
         m.sku == sku and m.url == wanted for m in store.matches(DEMO_CLIENT, status="confirmed")
     )
+    if not chosen and not already and not crawled:
+        click.echo(
+            f"client {DEMO_CLIENT}: imported {len(imported.parsed.records)} products; "
+            "its shops are matched by URL now, by GTIN and title once they are crawled"
+        )
+        return DEMO_CLIENT
     if not chosen and not already:
         raise PricewatchError(f"demo: no suggestion of {wanted} for {sku} (was {shop} crawled?)")
     if chosen:

@@ -26,7 +26,7 @@ from pricewatch.db.engine import database_url, default_database_path
 from pricewatch.db.store import Store
 from pricewatch.demo.client import seed_demo_client
 from pricewatch.demo.server import DemoServer
-from pricewatch.demo.topics import run_topics_demo
+from pricewatch.demo.topics import PATHS, HotlistServer, run_topics_demo
 from pricewatch.errors import PricewatchError
 from pricewatch.reports.demo import write_demo_report
 
@@ -72,9 +72,22 @@ def _start(port: int) -> DemoServer:
 def serve_forever(port: int) -> None:
     """``pricewatch demo --serve``: keep the demo shops up until Ctrl-C."""
     server = _start(port)
+    hotlists = HotlistServer(port + 9)
+    try:
+        hotlists.start()
+    except PricewatchError:
+        server.stop()
+        raise
     click.echo("demo shops (Ctrl-C stops them):")
     for shop in server.shops:
         click.echo(f"  {shop.slug:<15} {shop.url}   {shop.name}")
+    click.echo("demo hot lists:")
+    for source in PATHS:
+        click.echo(f"  {source:<17} {hotlists.url(source)}")
+    # The demo client and its matched catalogue, so report jobs of schedules/example.toml run.
+    with Store.from_url() as store:
+        client = seed_demo_client(store, {s.slug: s.url for s in server.shops}, crawled=False)
+    click.echo(f"demo client: {client}")
     base_urls = " ".join(f"--base-url {s.slug}={s.url}" for s in server.shops)
     click.echo("\ntry:")
     click.echo(f"  pricewatch crawl {' '.join(s.slug for s in server.shops)} {base_urls}")
@@ -84,7 +97,8 @@ def serve_forever(port: int) -> None:
 
     def next_round(*_: object) -> None:
         server.set_round(2 if server.round == 1 else 1)
-        click.echo(f"demo shops now serve round {server.round}")
+        hotlists.round = server.round
+        click.echo(f"demo shops and hot lists now serve round {server.round}")
 
     stop = threading.Event()
     signal.signal(signal.SIGUSR1, next_round)
@@ -103,6 +117,7 @@ def serve_forever(port: int) -> None:
             pass
     finally:
         state.unlink(missing_ok=True)
+        hotlists.stop()
         server.stop()
 
 
