@@ -11,10 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from pricewatch.daemon.alerts import AlertRules, Alerts, Notice, apprise_notifier
 from pricewatch.daemon.health import status_report
+from pricewatch.daemon.schedules import ClientAlertSpec
 from pricewatch.db import Store
 from pricewatch.db.models import Client, ClientProduct, Listing, ProductMatch
 from pricewatch.records import PriceRecord
@@ -65,8 +67,25 @@ def crawl(
     return store.finish_run(run_id, status=status, stats={}, error=None)
 
 
-def alerts_for(store: Store, tmp_path: Path, inbox: Inbox) -> Alerts:
-    return Alerts(store, tmp_path / "state", inbox, AlertRules())
+class Mailbox:
+    """What would be e-mailed to clients: ``(client, notice)``."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Notice]] = []
+
+    def __call__(self, client: str, notice: Notice) -> bool:
+        self.sent.append((client, notice))
+        return True
+
+    def bodies(self) -> list[str]:
+        return sorted(n.body for _, n in self.sent)
+
+
+def alerts_for(
+    store: Store, tmp_path: Path, inbox: Inbox, mail: Mailbox | None = None, **spec: Any
+) -> Alerts:
+    clients = {"acme": ClientAlertSpec("acme", tmp_path / "alerts.toml", **spec)}
+    return Alerts(store, tmp_path / "state", inbox, AlertRules(), clients=clients, mail=mail)
 
 
 def test_an_incident_is_raised_once_and_recovers_once(store: Store, tmp_path: Path) -> None:
@@ -135,8 +154,8 @@ def _client_matching(store: Store, keys: list[str], own: int = 9500) -> None:
 
 
 def test_client_alerts_are_sent_once_per_change(store: Store, tmp_path: Path) -> None:
-    inbox = Inbox()
-    alerts = alerts_for(store, tmp_path, inbox)
+    inbox, mail = Inbox(), Mailbox()
+    alerts = alerts_for(store, tmp_path, inbox, mail)
     catalogue = {str(n): "100.00" for n in range(10)}
     crawl(store, catalogue, 0, availability="out_of_stock")
     _client_matching(store, ["1", "2"])
@@ -144,11 +163,56 @@ def test_client_alerts_are_sent_once_per_change(store: Store, tmp_path: Path) ->
     alerts.check_run(second, "ok")
     sent, suppressed = alerts.check_clients(second)
     assert (sent, suppressed) == (4, 0)  # undercut + drop for 1, back in stock for 1 and 2
-    bodies = sorted(n.body for n in inbox.notices)
+    bodies = mail.bodies()
+    assert {client for client, _ in mail.sent} == {"acme"}
     assert any("now sells A-1 at CN¥80.00, below your CN¥95.00" in b for b in bodies), bodies
     assert any("(A-1) dropped 20%: CN¥100.00 → CN¥80.00" in b for b in bodies), bodies
     assert sum("is back in stock" in b for b in bodies) == 2
+    # The operator gets a copy of each.
+    assert inbox.titles() == ["pricewatch: acme (client alert)"] * 4
     assert alerts.check_clients(second) == (0, 0)  # the same changes never alert again
+
+
+def test_client_alerts_follow_the_clients_rules(store: Store, tmp_path: Path) -> None:
+    catalogue = {str(n): "100.00" for n in range(10)}
+    crawl(store, catalogue, 0, availability="out_of_stock")
+    _client_matching(store, ["1", "2"])
+    second = crawl(store, {**catalogue, "1": "80.00"}, 1, availability="in_stock")
+    # Only drops of 25% or more: the 20% drop and the other rules stay quiet.
+    mail = Mailbox()
+    picky = alerts_for(
+        store, tmp_path / "a", Inbox(), mail, rules=frozenset({"price_drop"}), price_drop=0.25
+    )
+    assert picky.check_clients(second) == (0, 0) and mail.sent == []
+    # A client without an [[alert]] table gets no client alerts at all.
+    silent = Alerts(store, tmp_path / "b", Inbox(), AlertRules(), mail=mail)
+    assert silent.check_clients(second) == (0, 0) and mail.sent == []
+
+
+def test_client_alerts_are_e_mailed_through_a_real_smtp_server(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smtpserver import SmtpServer
+
+    from pricewatch.config import get_config
+    from pricewatch.daemon.alerts import smtp_client_mailer
+
+    catalogue = {str(n): "100.00" for n in range(10)}
+    crawl(store, catalogue, 0)
+    _client_matching(store, ["1"])
+    second = crawl(store, {**catalogue, "1": "80.00"}, 1)
+    with SmtpServer(tmp_path, mode="starttls") as smtp:
+        monkeypatch.setenv("PRICEWATCH_SMTP_URL", smtp.url)
+        monkeypatch.setenv("PRICEWATCH_SMTP_PASSWORD", "s3cret-pa55")
+        monkeypatch.setenv("PRICEWATCH_SMTP_CA_FILE", str(smtp.ca_file))
+        get_config.cache_clear()
+        alerts = alerts_for(store, tmp_path, Inbox(), smtp_client_mailer(store))  # type: ignore[arg-type]
+        assert alerts.check_clients(second) == (2, 0)  # undercut and drop
+    get_config.cache_clear()
+    assert [env[1] for env in smtp.envelopes] == [["buyer@acme.example"]] * 2
+    subjects = {m["Subject"] for m in smtp.messages}
+    assert subjects == {"pricewatch: acme"}
+    assert any("dropped 20%" in m.get_content() for m in smtp.messages)
 
 
 def test_client_alerts_from_a_broken_looking_crawl_are_suppressed(
@@ -223,10 +287,10 @@ def test_a_trending_topic_about_the_catalogue_alerts_the_client_once(
     )
     store.store_topic_capture(to_topic_record(item), run_id=run_id)
     run = store.finish_run(run_id, status="finished", stats={})
-    inbox = Inbox()
-    alerts = alerts_for(store, tmp_path, inbox)
+    mail = Mailbox()
+    alerts = alerts_for(store, tmp_path, Inbox(), mail)
     assert alerts.check_topics(run) == 1
-    [notice] = inbox.notices
-    assert notice.title == "pricewatch: acme"
+    [(client, notice)] = mail.sent
+    assert (client, notice.title) == ("acme", "pricewatch: acme")
     assert "trending on weibo #1: 小米14 降价了" in notice.body and "XM-14" in notice.body
     assert alerts.check_topics(run) == 0  # once per topic

@@ -159,3 +159,35 @@ def test_window_trigger_only_fires_inside_the_window(tmp_path: Path) -> None:
         fires.append(fire.astimezone(UTC).strftime("%d %H:%M"))
         previous, now = fire, fire + timedelta(seconds=1)
     assert fires == ["02 00:00", "02 01:00", "03 00:00"]  # 08:00 and 09:00 Shanghai
+
+
+def test_client_alert_tables(tmp_path: Path) -> None:
+    from pricewatch.daemon.schedules import load_schedule
+
+    (tmp_path / "alerts.toml").write_text(
+        '[[alert]]\nclient = "acme"\nrules = ["undercut", "topic"]\nprice_drop = "15%"\n'
+        "email = false\n",
+        encoding="utf-8",
+    )
+    schedule = load_schedule(tmp_path, clients=CLIENTS)
+    alert = schedule.alerts["acme"]
+    assert (alert.rules, alert.price_drop, alert.email) == (
+        frozenset({"undercut", "topic"}),
+        0.15,
+        False,
+    )
+    assert schedule.jobs == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('client = "nobody"', "alert for 'nobody': client: unknown client 'nobody'"),
+        ('client = "acme"\nrules = ["spam"]', "rules: ['spam']"),
+        ('client = "acme"\nprice_drop = "lots"', "price_drop: 'lots'"),
+        ('client = "acme"\nemails = "x"', "alert for 'acme': emails: unknown key"),
+    ],
+)
+def test_client_alert_problems(tmp_path: Path, body: str, expected: str) -> None:
+    found = problems(tmp_path, f"[[alert]]\n{body}\n")
+    assert any(expected in p for p in found), found

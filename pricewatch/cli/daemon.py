@@ -16,7 +16,7 @@ import click
 from pricewatch.errors import PricewatchError
 
 if TYPE_CHECKING:
-    from pricewatch.daemon.schedules import JobSpec
+    from pricewatch.daemon.schedules import JobSpec, Schedule
     from pricewatch.daemon.service import Known
 
 DEFAULT_SCHEDULES = Path("schedules")
@@ -62,11 +62,15 @@ def _known() -> Known:
 
 
 def _load(path: Path) -> list[JobSpec]:
-    from pricewatch.daemon.schedules import ScheduleError, load_schedules
+    return _load_schedule(path).jobs
+
+
+def _load_schedule(path: Path) -> Schedule:
+    from pricewatch.daemon.schedules import ScheduleError, load_schedule
 
     known = _known()
     try:
-        return load_schedules(
+        return load_schedule(
             path,
             shops=known.shops,
             sources=known.sources,
@@ -87,10 +91,16 @@ def schedules() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_SCHEDULES)
 def schedules_check(path: Path) -> None:
     """Validate schedule files: every problem with its file, job and field."""
-    jobs = _load(path)
-    for job in jobs:
+    schedule = _load_schedule(path)
+    for job in schedule.jobs:
         click.echo(f"ok  {job.name}: {job.describe()}")
-    click.echo(f"{len(jobs)} jobs, no problems")
+    for client, alert in sorted(schedule.alerts.items()):
+        how = "e-mail" if alert.email else "operator URLs only"
+        click.echo(
+            f"ok  alerts for {client}: {', '.join(sorted(alert.rules))} "
+            f"(drops of {alert.price_drop:.0%} or more; {how})"
+        )
+    click.echo(f"{len(schedule.jobs)} jobs, {len(schedule.alerts)} client alert rules, no problems")
 
 
 @schedules.command("list")
@@ -200,7 +210,12 @@ def daemon(
     except ValueError as exc:
         raise PricewatchError(f"PRICEWATCH_ALERT_URLS: {exc}") from None
     with Store.from_url(options.db_url) as store:
-        service = Daemon(options, store, _known, lambda: sorted(load_shops()), notify)
+        mail = None
+        if get_config().smtp_url:
+            from pricewatch.daemon.alerts import smtp_client_mailer
+
+            mail = smtp_client_mailer(store)
+        service = Daemon(options, store, _known, lambda: sorted(load_shops()), notify, mail)
         sys.exit(service.serve())
 
 

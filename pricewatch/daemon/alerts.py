@@ -37,14 +37,15 @@ import os
 import statistics
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pricewatch.daemon.health import failure_rate
+from pricewatch.daemon.schedules import ClientAlertSpec
 from pricewatch.db.store import RunInfo, Store
 
 log = logging.getLogger("pricewatch.daemon.alerts")
@@ -75,6 +76,35 @@ class Notice:
 
 
 Notifier = Callable[[Notice], bool]
+#: ``mail(client_slug, notice)``: e-mail a client alert to the client's recipients.
+ClientMailer = Callable[[str, Notice], bool]
+
+
+def smtp_client_mailer(store: Store) -> ClientMailer:
+    """E-mail client alerts over the report delivery's SMTP settings (PRICEWATCH_SMTP_*)."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
+    from pricewatch.config import get_config
+    from pricewatch.delivery.smtp import SmtpSettings, send_message
+
+    settings = SmtpSettings.from_config(get_config())
+
+    def mail(client: str, notice: Notice) -> bool:
+        recipients = list(store.client(client).emails)
+        if not recipients:
+            return False
+        message = EmailMessage()
+        message["Subject"] = notice.title
+        message["From"] = settings.sender
+        message["To"] = ", ".join(recipients)
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+        message.set_content(notice.body)
+        send_message(message, settings)
+        return True
+
+    return mail
 
 
 def apprise_notifier(urls: Sequence[str]) -> Notifier:
@@ -103,9 +133,19 @@ class Alerts:
     """Evaluates runs, keeps incident state, delivers notices (failures logged, retried next)."""
 
     def __init__(
-        self, store: Store, state_dir: Path, notify: Notifier | None, rules: AlertRules
+        self,
+        store: Store,
+        state_dir: Path,
+        notify: Notifier | None,
+        rules: AlertRules,
+        *,
+        clients: Mapping[str, ClientAlertSpec] | None = None,
+        mail: ClientMailer | None = None,
     ) -> None:
         self.store, self.notify, self.rules = store, notify, rules
+        #: Client alert rules from the schedules' ``[[alert]]`` tables (clients opt in).
+        self.clients: Mapping[str, ClientAlertSpec] = dict(clients or {})
+        self.mail = mail
         self.path = state_dir / ALERT_FILE
         self._lock = threading.Lock()
         self.state = self._read()
@@ -228,15 +268,41 @@ class Alerts:
 
     # ------------------------------------------------------------------ clients
 
+    def wants(self, client: str, rule: str, drop: float | None = None) -> bool:
+        """Whether ``client`` opted in to ``rule`` (and, for drops, at this size)."""
+        spec = self.clients.get(client)
+        if spec is None or rule not in spec.rules:
+            return False
+        return drop is None or drop >= spec.price_drop
+
+    def _deliver_client(self, client: str, notice: Notice) -> bool:
+        """To the client's recipients by e-mail (when asked), a copy to the operator URLs."""
+        spec = self.clients.get(client)
+        delivered = True
+        if spec is not None and spec.email:
+            if self.mail is None:
+                log.warning("client alert for %s not e-mailed: no PRICEWATCH_SMTP_URL", client)
+                delivered = False
+            else:
+                try:
+                    delivered = self.mail(client, notice)
+                except Exception as exc:  # retried with the next run's check
+                    log.error("client alert e-mail to %s failed: %s", client, exc)
+                    delivered = False
+        if self.notify is not None:
+            copy = Notice(f"{notice.title} (client alert)", notice.body, notice.kind)
+            delivered = self._deliver(copy) and delivered
+        return delivered
+
     def check_topics(self, run: RunInfo) -> int:
         """Client alerts for trending topics about their catalogue, once per client and topic."""
         sent = 0
-        alerts = topic_alerts(self.store, run)
+        alerts = topic_alerts(self.store, run, set(self.clients))
         with self._lock:
             for key, client, text in alerts:
-                if key in self.state.sent:
+                if key in self.state.sent or not self.wants(client, "topic"):
                     continue
-                if self._deliver(Notice(f"pricewatch: {client}", text, "client")):
+                if self._deliver_client(client, Notice(f"pricewatch: {client}", text, "client")):
                     self.state.sent.append(key)
                     sent += 1
             self._write()
@@ -249,7 +315,10 @@ class Alerts:
         changes = self.store.run_changes(run.id)
         if not changes:
             return 0, 0
-        alerts = client_alerts(self.store, changes, self.rules)
+        if not self.clients:
+            return 0, 0  # client alerts are opt-in ([[alert]] tables)
+        lowest = min(spec.price_drop for spec in self.clients.values())
+        alerts = client_alerts(self.store, changes, replace(self.rules, price_drop=lowest))
         broken = [
             key.split(":", 1)[0]
             for key in self.state.incidents
@@ -260,7 +329,9 @@ class Alerts:
         sent = suppressed = 0
         with self._lock:
             for alert in alerts:
-                if alert.key in self.state.sent:
+                if alert.key in self.state.sent or not self.wants(
+                    alert.client, alert.rule, alert.drop
+                ):
                     continue
                 if reason:
                     self.state.suppressed.append(
@@ -276,7 +347,8 @@ class Alerts:
                     self.state.sent.append(alert.key)  # decided once: never sent later either
                     suppressed += 1
                     continue
-                if self._deliver(Notice(f"pricewatch: {alert.client}", alert.text, "client")):
+                notice = Notice(f"pricewatch: {alert.client}", alert.text, "client")
+                if self._deliver_client(alert.client, notice):
                     self.state.sent.append(alert.key)
                     sent += 1
             self._write()
@@ -290,7 +362,9 @@ class Alerts:
         return sent, suppressed
 
 
-def topic_alerts(store: Store, run: RunInfo) -> list[tuple[str, str, str]]:
+def topic_alerts(
+    store: Store, run: RunInfo, clients: Collection[str] | None = None
+) -> list[tuple[str, str, str]]:
     """``(key, client, text)`` for topics of this capture run that concern a client's
     catalogue (the trending-topic client alert)."""
     from pricewatch.topics.related import related_topics
@@ -298,6 +372,8 @@ def topic_alerts(store: Store, run: RunInfo) -> list[tuple[str, str, str]]:
     since = run.started_at
     out: list[tuple[str, str, str]] = []
     for client in store.clients():
+        if clients is not None and client.slug not in clients:
+            continue
         for topic in related_topics(store, client.slug, since, run.finished_at):
             products = ", ".join(topic.skus[:5])
             rank = f" #{topic.best_rank}" if topic.best_rank else ""

@@ -32,6 +32,8 @@ class ClientAlert:
     client: str
     rule: str
     text: str
+    #: For ``price_drop``: the fall as a fraction of the old price.
+    drop: float | None = None
 
 
 def _undercut(price: Decimal, own: Decimal, threshold_bp: int) -> bool:
@@ -83,6 +85,7 @@ def client_alerts(
                         product.client,
                         "price_drop",
                         f"{what} ({product.sku}) dropped {drop:.0f}%: {old} → {new}",
+                        float(drop) / 100,
                     )
                 )
             if change.old_availability == "out_of_stock" and change.new_availability == "in_stock":

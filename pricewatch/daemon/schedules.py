@@ -17,6 +17,14 @@ the three — on a ``cron`` expression or ``every`` interval (exactly one of the
 
 A report job may add ``since = "7d"``, ``formats = ["html", "xlsx"]`` and ``send = true``.
 
+Client alerts are opt-in, one ``[[alert]]`` per client::
+
+    [[alert]]
+    client = "acme"
+    rules = ["undercut", "price_drop", "back_in_stock", "topic"]   # default: all four
+    price_drop = "10%"                                             # default 10%
+    email = true            # to the client's recipients over PRICEWATCH_SMTP_URL (default)
+
 :func:`load_schedules` reads every file and reports **every** problem at once, each naming its
 file, job and field (:class:`ScheduleError`); a daemon refuses to start on a bad file rather
 than run half a schedule, and a reload keeps the old schedule running.
@@ -77,11 +85,13 @@ class Problem:
     job: str | None
     field: str | None
     message: str
+    #: What ``job`` names: a ``job``, or the client of an ``alert for``.
+    what: str = "job"
 
     def __str__(self) -> str:
         where = str(self.file)
         if self.job is not None:
-            where += f": job {self.job!r}"
+            where += f": {self.what} {self.job!r}"
         if self.field is not None:
             where += f": {self.field}"
         return f"{where}: {self.message}"
@@ -118,6 +128,67 @@ class JobSpec:
     def key(self) -> tuple[Any, ...]:
         """What decides the job's run times: a reload keeps next run times when this holds."""
         return (self.cron, self.every, self.timezone, self.window, self.jitter)
+
+
+CLIENT_RULES = ("undercut", "price_drop", "back_in_stock", "topic")
+_ALERT_KEYS = {"client", "rules", "price_drop", "email"}
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+@dataclass(frozen=True)
+class ClientAlertSpec:
+    """One ``[[alert]]``: which client alerts a client receives (client alerts are opt-in)."""
+
+    client: str
+    file: Path
+    rules: frozenset[str] = frozenset(CLIENT_RULES)
+    #: A competitor's price falling by at least this share is a ``price_drop`` alert.
+    price_drop: float = 0.10
+    #: E-mail the client's recipients over PRICEWATCH_SMTP_URL (operator URLs get a copy).
+    email: bool = True
+
+
+@dataclass(frozen=True)
+class Schedule:
+    jobs: list[JobSpec]
+    alerts: dict[str, ClientAlertSpec]
+
+
+def _read_alert(
+    file: Path, raw: Mapping[str, Any], index: int, clients: Collection[str] | None
+) -> tuple[ClientAlertSpec | None, list[Problem]]:
+    client = raw.get("client")
+    label = client if isinstance(client, str) else f"#{index + 1}"
+    problems: list[Problem] = []
+
+    def problem(field_name: str | None, message: str) -> None:
+        problems.append(Problem(file, label, field_name, message, what="alert for"))
+
+    for key in raw:
+        if key not in _ALERT_KEYS:
+            problem(key, f"unknown key; known: {', '.join(sorted(_ALERT_KEYS))}")
+    if not isinstance(client, str) or not client:
+        problem("client", "required: the client's slug")
+    elif clients is not None and client not in clients:
+        problem(
+            "client", f"unknown client {client!r} (known: {', '.join(sorted(clients)) or 'none'})"
+        )
+    rules = raw.get("rules", list(CLIENT_RULES))
+    if not isinstance(rules, list) or not rules or any(r not in CLIENT_RULES for r in rules):
+        problem("rules", f"{rules!r}: a list of {', '.join(CLIENT_RULES)}")
+        rules = []
+    drop = raw.get("price_drop", "10%")
+    match = _PERCENT.match(drop) if isinstance(drop, str) else None
+    if match is None or not 0 < float(match.group(1)) < 100:
+        problem("price_drop", f"{drop!r}: a percentage like '10%'")
+    email = raw.get("email", True)
+    if not isinstance(email, bool):
+        problem("email", f"{email!r}: true or false")
+    if problems:
+        return None, problems
+    assert match is not None and isinstance(client, str)
+    spec = ClientAlertSpec(client, file, frozenset(rules), float(match.group(1)) / 100, bool(email))
+    return spec, []
 
 
 def parse_duration(text: object) -> timedelta:
@@ -323,8 +394,20 @@ def load_schedules(
     sources: Collection[str] | None = None,
     clients: Collection[str] | None = None,
 ) -> list[JobSpec]:
-    """Every job of the schedule files at ``path``; raises :class:`ScheduleError` listing all
-    problems. ``shops``/``sources``/``clients`` are the known names (``None``: not checked)."""
+    """Every job of the schedule files at ``path`` (see :func:`load_schedule`)."""
+    return load_schedule(path, shops=shops, sources=sources, clients=clients).jobs
+
+
+def load_schedule(
+    path: Path,
+    *,
+    shops: Collection[str] | None = None,
+    sources: Collection[str] | None = None,
+    clients: Collection[str] | None = None,
+) -> Schedule:
+    """Every ``[[job]]`` and ``[[alert]]`` of the schedule files at ``path``; raises
+    :class:`ScheduleError` listing all problems. ``shops``/``sources``/``clients`` are the
+    known names (``None``: not checked)."""
     known: dict[JobKind, Collection[str] | None] = {
         "crawl": shops,
         "topics": sources,
@@ -332,6 +415,7 @@ def load_schedules(
     }
     problems: list[Problem] = []
     jobs: list[JobSpec] = []
+    alerts: dict[str, ClientAlertSpec] = {}
     seen: dict[str, Path] = {}
     for file in schedule_files(path):
         try:
@@ -342,13 +426,15 @@ def load_schedules(
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(file, None, None, f"cannot read: {exc}"))
             continue
-        unknown = set(data) - {"job"}
+        unknown = set(data) - {"job", "alert"}
         for key in sorted(unknown):
-            problems.append(Problem(file, None, key, "unknown top-level key; use [[job]] tables"))
-        tables = data.get("job", [])
-        if not isinstance(tables, list):
-            problems.append(Problem(file, None, "job", "use [[job]] (an array of tables)"))
-            continue
+            problems.append(
+                Problem(file, None, key, "unknown top-level key; use [[job]] or [[alert]] tables")
+            )
+        for kind in ("job", "alert"):
+            if not isinstance(data.get(kind, []), list):
+                problems.append(Problem(file, None, kind, f"use [[{kind}]] (an array of tables)"))
+        tables = data.get("job", []) if isinstance(data.get("job", []), list) else []
         for index, raw in enumerate(tables):
             reader = _JobReader(file, raw, index, known)
             spec = reader.read()
@@ -362,9 +448,24 @@ def load_schedules(
                 continue
             seen[spec.name] = file
             jobs.append(spec)
+        rules = data.get("alert", []) if isinstance(data.get("alert", []), list) else []
+        for index, raw in enumerate(rules):
+            alert, found = _read_alert(file, raw, index, clients)
+            problems.extend(found)
+            if alert is None:
+                continue
+            if alert.client in alerts:
+                other = alerts[alert.client].file
+                problems.append(
+                    Problem(
+                        file, f"alert for {alert.client}", "client", f"duplicate (also in {other})"
+                    )
+                )
+                continue
+            alerts[alert.client] = alert
     if problems:
         raise ScheduleError(problems)
-    return jobs
+    return Schedule(jobs, alerts)
 
 
 def check(jobs: Iterable[JobSpec]) -> list[str]:

@@ -40,7 +40,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from pricewatch.crawl.launcher import Launcher
-from pricewatch.daemon.alerts import AlertRules, Alerts, Notifier
+from pricewatch.daemon.alerts import AlertRules, Alerts, ClientMailer, Notifier
 from pricewatch.daemon.jobs import (
     JobOutcome,
     JobRunner,
@@ -50,7 +50,7 @@ from pricewatch.daemon.jobs import (
     outcome_of,
 )
 from pricewatch.daemon.metrics import DaemonMetrics
-from pricewatch.daemon.schedules import JobSpec, ScheduleError, load_schedules
+from pricewatch.daemon.schedules import JobSpec, Schedule, ScheduleError, load_schedule
 from pricewatch.daemon.state import DaemonState, StateFile
 from pricewatch.daemon.triggers import build_trigger
 from pricewatch.db.store import Store
@@ -89,10 +89,11 @@ class Daemon:
         known: Callable[[], Known],
         shops: Callable[[], list[str]],
         notify: Notifier | None = None,
+        mail: ClientMailer | None = None,
     ) -> None:
         self.options, self.store, self.known = options, store, known
         self.state = StateFile(options.state_dir)
-        self.alerts = Alerts(store, options.state_dir, notify, options.alert_rules)
+        self.alerts = Alerts(store, options.state_dir, notify, options.alert_rules, mail=mail)
         self.slots = ProcessSlots(options.max_processes)
         launcher = Launcher(store, log_dir=options.log_dir, db_url=options.db_url)
         self.runner = JobRunner(
@@ -122,9 +123,9 @@ class Daemon:
 
     # ------------------------------------------------------------------ schedule
 
-    def load(self) -> list[JobSpec]:
+    def load(self) -> Schedule:
         known = self.known()
-        return load_schedules(
+        return load_schedule(
             self.options.schedules,
             shops=known.shops,
             sources=known.sources,
@@ -133,7 +134,9 @@ class Daemon:
 
     def start(self) -> None:
         """Load the schedules (refusing a bad file), claim the state, start scheduling."""
-        specs = self.load()
+        schedule = self.load()
+        specs = schedule.jobs
+        self.alerts.clients = schedule.alerts
         self.state.claim(str(self.options.schedules))
         if self.options.metrics:
             self.metrics_address = self.metrics.serve(self.options.metrics)
@@ -182,11 +185,12 @@ class Daemon:
     def reload(self) -> bool:
         """Re-read the schedule files; on any problem keep the running schedule."""
         try:
-            specs = self.load()
+            schedule = self.load()
         except ScheduleError as exc:
             log.error("reload refused, keeping the running schedule: %s", exc.report())
             return False
-        new = {s.name: s for s in specs}
+        self.alerts.clients = schedule.alerts
+        new = {s.name: s for s in schedule.jobs}
         for name in list(self.specs):
             if name not in new:
                 self.scheduler.remove_job(name)
