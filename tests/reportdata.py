@@ -14,20 +14,26 @@ What each product exercises:
 * ``FORMULA`` (own ¥100.00): a competitor whose price fell by 95% (suspect); its title
   starts with ``=`` (a formula in a spreadsheet) and its SKU with ``+``.
 * ``NOMATCH``: no competitor at all.
+
+:func:`seed_topics` adds hot-list captures around the period for the catalogue's words
+(``KETTLE``: brand 美的, keyword 电热水壶; ``MUG``: keyword 马克杯); see its docstring.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from pricewatch.db import Store
 from pricewatch.db.models import Client, ClientProduct, FxRate, Listing, ProductMatch
 from pricewatch.records import GoneRecord, PriceRecord
 from pricewatch.reports.context import Period
+from pricewatch.spiders.topics._base import rank
+from pricewatch.topics.capture import TopicCapture, TopicEntry, to_topic_record
 
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 PERIOD = Period(NOW - timedelta(days=7), NOW)
@@ -130,7 +136,14 @@ def seed(
         session.add(client)
         session.flush()
 
-        def product(sku: str, title: str, own: int | None, map_: int | None = None) -> int:
+        def product(
+            sku: str,
+            title: str,
+            own: int | None,
+            map_: int | None = None,
+            brand: str | None = None,
+            keywords: tuple[str, ...] = (),
+        ) -> int:
             row = ClientProduct(
                 client_id=client.id,
                 sku=sku,
@@ -138,14 +151,16 @@ def seed(
                 price_minor=own,
                 min_price_minor=map_,
                 currency="CNY",
+                brand=brand,
+                keywords=list(keywords),
             )
             session.add(row)
             session.flush()
             return row.id
 
         ids = {
-            "KETTLE": product("KETTLE", KETTLE_TITLE, 29900, 25900),
-            "MUG": product("MUG", "马克杯 350ml", 5000),
+            "KETTLE": product("KETTLE", KETTLE_TITLE, 29900, 25900, "美的", ("电热水壶",)),
+            "MUG": product("MUG", "马克杯 350ml", 5000, keywords=("马克杯",)),
             "+FORMULA": product("+FORMULA", FORMULA_TITLE, 10000),
             "NOMATCH": product("NOMATCH", "无匹配商品", 1000),
         }
@@ -201,3 +216,66 @@ def seed_more(store: Store, count: int) -> None:
                         status="confirmed",
                     )
                 )
+
+
+KETTLE_RECALL = "美的电热水壶召回传闻辟谣"
+KETTLE_LAUNCH = "美的电热水壶新品发布"
+MUG_TOPIC = f"-{XSS}马克杯 测评"  # starts like a spreadsheet formula, and an XSS attempt
+SNOW = "冬季暴雪预警"
+SNOW_BAIDU = "冬季暴雪预警升级"
+
+
+def _capture(
+    store: Store, source: str, when: datetime, titles: list[str], pinned: str = ""
+) -> None:
+    entries = [
+        TopicEntry(t, heat=1000 * (len(titles) - i), url=f"https://{source}.example/{i}")
+        for i, t in enumerate(titles)
+    ]
+    if pinned:
+        entries.insert(0, TopicEntry(pinned, pinned=True))
+    item = TopicCapture(source, f"http://127.0.0.1:9/{source}", rank(entries), when)
+    store.store_topic_capture(to_topic_record(item))
+
+
+def seed_topics(store: Store) -> None:
+    """Hot lists around :data:`PERIOD` (7 days before :data:`NOW`):
+
+    * weibo, 8 days ago: KETTLE_RECALL #1 (before the period), SNOW #2; 6 days ago: SNOW #1,
+      KETTLE_RECALL #2, a pinned item naming 美的 (pinned: never trending); 5 days ago: SNOW
+      alone (the recall left); 4 days ago a failed capture (no gap); 3 days ago: SNOW,
+      MUG_TOPIC. So KETTLE_RECALL's best rank *in the period* is 2 and its time on the list
+      within it one day (period start → 6 days ago); SNOW's four (period start → 3 days ago);
+      MUG_TOPIC's none (one capture).
+    * baidu, 3 days ago: SNOW_BAIDU #1, KETTLE_LAUNCH #2; 1 day ago: KETTLE_LAUNCH #1,
+      SNOW_BAIDU #2 (two days on the list). SNOW and SNOW_BAIDU are one cross-platform story.
+    * baidu, one hour after the period: "美的电热水壶降价" (outside the period).
+    """
+    _capture(store, "weibo", days_ago(8), [KETTLE_RECALL, SNOW])
+    _capture(store, "weibo", days_ago(6), [SNOW, KETTLE_RECALL], pinned="#权威发布# 美的电热水壶")
+    _capture(store, "weibo", days_ago(5), [SNOW])
+    store.store_topic_capture(
+        to_topic_record(
+            TopicCapture("weibo", "http://127.0.0.1:9/weibo", [], days_ago(4), reason="blocked")
+        )
+    )
+    _capture(store, "weibo", days_ago(3), [SNOW, MUG_TOPIC])
+    _capture(store, "baidu", days_ago(3), [SNOW_BAIDU, KETTLE_LAUNCH])
+    _capture(store, "baidu", days_ago(1), [KETTLE_LAUNCH, SNOW_BAIDU])
+    _capture(store, "baidu", NOW + timedelta(hours=1), ["美的电热水壶降价"])
+
+
+def count_statements(store: Store, call: Callable[[], object]) -> int:
+    """How many statements ``call`` sends to the database."""
+    count = 0
+
+    def counter(*_: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(store.engine, "before_cursor_execute", counter)
+    try:
+        call()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", counter)
+    return count

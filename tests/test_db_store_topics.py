@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from reportdata import count_statements
 from sqlalchemy import func, select
 
 from pricewatch.db import Store
@@ -228,3 +229,48 @@ def test_a_capture_racing_another_on_a_new_topic_is_retried(
     assert result.new_topics == 0 and result.extended == 0 and result.opened == 1
     assert [(r.title, r.heat) for r in store.topic_list("weibo")] == [("A", 5)]
     assert count(store, Topic) == 1 and count(store, TopicCapture) == 2
+
+
+def test_topics_in_period_ranked_only_with_time_on_list_within_it(store: Store) -> None:
+    """Best rank and heat inside the period, time on the list clipped to it (a spell running
+    when it starts counts from the start, a failed capture is no gap), pinned items left out,
+    and the same two statements whatever the number of topics."""
+    store.store_topic_capture(capture(T0, [("A", 100), ("B", 50)]))
+    store.store_topic_capture(capture(T0 + timedelta(hours=2), [("B", 60), ("A", 90)], pinned="P"))
+    store.store_topic_capture(failed(T0 + timedelta(hours=3)))
+    store.store_topic_capture(capture(T0 + timedelta(hours=4), [("B", 70)]))
+    store.store_topic_capture(capture(T0 + timedelta(hours=6), [("C", 5), ("B", 80)]))
+    store.store_topic_capture(capture(T0 + timedelta(hours=9), [("C", 9)]))
+    store.store_topic_capture(capture(T0 + timedelta(hours=1), [("Z", 1)], source="baidu"))
+    start, end = T0 + timedelta(hours=1), T0 + timedelta(hours=7)
+    got = {t.title: t for t in store.topics_in_period(start, end)}
+    assert set(got) == {"A", "B", "C", "Z"}  # not the pinned P
+    a, b, c = got["A"], got["B"], got["C"]
+    # A: #1 at 0h (before the period), #2 at 2h, gone at 4h: one hour of the period.
+    assert (a.best_rank, a.peak_heat, a.time_on_list, a.first_seen) == (
+        2,
+        90,
+        timedelta(hours=1),
+        T0,
+    )
+    assert not a.on_list_at_end
+    # B: on every capture 0h..6h (the 3h failure no gap), clipped to 1h..6h.
+    assert (b.best_rank, b.peak_heat, b.time_on_list, b.on_list_at_end) == (
+        1,
+        80,
+        timedelta(hours=5),
+        True,
+    )
+    # C: entered at 6h; its 9h capture is after the period: no time on the list within it.
+    assert (c.best_rank, c.peak_heat, c.time_on_list) == (1, 5, timedelta())
+    assert got["Z"].time_on_list == timedelta() and got["Z"].source == "baidu"
+    assert store.topics_in_period(T0 + timedelta(hours=10), T0 + timedelta(hours=11)) == []
+    assert [t.title for t in store.topics_in_period(T0 - timedelta(hours=1), T0)] == ["A", "B"]
+
+    few = count_statements(store, lambda: store.topics_in_period(start, end))
+    for n in range(30):
+        titles = [(f"T{n}-{i}", i) for i in range(1, 20)]
+        store.store_topic_capture(capture(T0 + timedelta(hours=5, minutes=n), titles, "x"))
+    found: list[object] = []
+    many = count_statements(store, lambda: found.extend(store.topics_in_period(start, end)))
+    assert len(found) > 500 and many == few <= 3

@@ -19,9 +19,10 @@ from reportdata import PERIOD
 
 from pricewatch.crawl.addon import launch_options
 from pricewatch.db import Store
-from pricewatch.reports.context import ReportContext, build_context
+from pricewatch.reports.context import ReportContext
 from pricewatch.reports.render.html import render_html
 from pricewatch.reports.render.pdf import PdfError, write_pdf
+from pricewatch.reports.writer import load_context
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +34,8 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportContext]
     db = tmp_path_factory.mktemp("browser") / "pw.db"
     with Store.from_url(f"sqlite:///{db}") as store:
         reportdata.seed(store)
-        yield build_context(store.report_source("acme", PERIOD.start, PERIOD.end), PERIOD)
+        reportdata.seed_topics(store)  # a topic title is an XSS attempt too
+        yield load_context(store, "acme", PERIOD)
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,7 @@ def test_report_loads_cleanly_with_real_cjk_glyphs(
     # The XSS title is text, not an element.
     assert page.locator("img").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator("body").inner_text()
+    assert "-<img src=x onerror=alert(1)>马克杯 测评" in page.locator("body").inner_text()
     # Chromium's own account of the fonts it drew the heading with: a CJK face, all glyphs.
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")

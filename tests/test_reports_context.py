@@ -1,5 +1,6 @@
 """The report context: figures per product and the headline, from real rows, on SQLite and
-PostgreSQL (the ``store`` fixture); the period options; the store queries are set-wise."""
+PostgreSQL (the ``store`` fixture); the period options; the trending topics relevant to the
+catalogue and across platforms; the store queries are set-wise."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 import reportdata
-from reportdata import NOW, PERIOD, days_ago
-from sqlalchemy import event
+from reportdata import NOW, PERIOD, count_statements, days_ago
 
 from pricewatch.db import Store
-from pricewatch.db.store.reports import UnknownClientError
+from pricewatch.db.store.clients import UnknownClientError
 from pricewatch.reports.context import Period, build_context
 from pricewatch.reports.period import PeriodError, resolve_period
+from pricewatch.reports.trending import load_trending
+from pricewatch.reports.writer import load_context
 
 
 @pytest.fixture
@@ -128,17 +130,10 @@ def test_report_source_is_a_fixed_number_of_queries(db_url: str) -> None:
     """Set-wise: twice the catalogue, the same number of statements."""
 
     def statements(store: Store) -> int:
-        count = 0
-
-        def counter(*_: object) -> None:
-            nonlocal count
-            count += 1
-
         store.report_source("acme", PERIOD.start, PERIOD.end)  # migrate, warm up
-        event.listen(store.engine, "before_cursor_execute", counter)
-        store.report_source("acme", PERIOD.start, PERIOD.end)
-        event.remove(store.engine, "before_cursor_execute", counter)
-        return count
+        return count_statements(
+            store, lambda: store.report_source("acme", PERIOD.start, PERIOD.end)
+        )
 
     with Store.from_url(db_url) as store:
         reportdata.seed(store)
@@ -238,3 +233,73 @@ def test_a_client_without_catalogue_or_prices(store: Store) -> None:
         None,
     )
     assert fresh.products[0].lowest is None and fresh.summary.matched == 1
+
+
+# ------------------------------------------------------------------------------ trending
+
+
+def test_trending_topics_relevant_to_the_catalogue(store: Store) -> None:
+    """Topics naming the catalogue's brand or keywords in the period, best match then best
+    rank first, with peak rank, heat and time on the list within the period; the pinned item,
+    the topic after the period and the unrelated story are not among them."""
+    reportdata.seed(store)
+    reportdata.seed_topics(store)
+    ctx = load_context(store, "acme", PERIOD)
+    got = [(t.source, t.title, t.peak_rank, t.skus) for t in ctx.topics]
+    assert got == [
+        ("baidu", reportdata.KETTLE_LAUNCH, 1, ("KETTLE",)),
+        ("weibo", reportdata.KETTLE_RECALL, 2, ("KETTLE",)),  # #1 only before the period
+        ("weibo", reportdata.MUG_TOPIC, 2, ("MUG",)),
+    ]
+    launch, recall, mug = ctx.topics
+    assert launch.terms == ("美的", "电热水壶") and launch.products == (reportdata.KETTLE_TITLE,)
+    assert (launch.peak_heat, launch.time_on_list) == (2000, timedelta(days=2))
+    assert recall.time_on_list == timedelta(days=1)  # from the period's start
+    assert recall.first_seen == days_ago(8)  # entered the list before the period
+    assert mug.time_on_list == timedelta() and mug.products == ("马克杯 350ml",)
+    [snow] = ctx.cross_platform
+    assert snow.title == reportdata.SNOW_BAIDU and snow.best_rank == 1 and snow.skus == ()
+    assert [(p.source, p.title, p.peak_rank) for p in snow.platforms] == [
+        ("baidu", reportdata.SNOW_BAIDU, 1),
+        ("weibo", reportdata.SNOW, 1),
+    ]
+    # A period without topics: an empty section (and nothing segmented).
+    quiet = load_context(store, "acme", Period(days_ago(30), days_ago(20)))
+    assert quiet.topics == () and quiet.cross_platform == ()
+
+
+def test_trending_for_a_client_without_catalogue_keeps_cross_platform(store: Store) -> None:
+    from sqlalchemy.orm import Session
+
+    from pricewatch.db.models import Client
+
+    reportdata.seed_topics(store)
+    with Session(store.engine) as session, session.begin():
+        session.add(Client(slug="empty", name="Empty", emails=[], currency="CNY"))
+    trending = load_trending(store, "empty", PERIOD.start, PERIOD.end)
+    assert trending.topics == () and len(trending.cross_platform) == 1
+    with pytest.raises(UnknownClientError, match="no client 'nobody'"):
+        load_context(store, "nobody", PERIOD)
+
+
+def test_trending_section_is_a_fixed_number_of_queries(db_url: str) -> None:
+    """Set-wise: ten times the topics and forty more products, the same statements."""
+
+    def statements(store: Store) -> int:
+        return count_statements(
+            store, lambda: load_trending(store, "acme", PERIOD.start, PERIOD.end)
+        )
+
+    with Store.from_url(db_url) as store:
+        reportdata.seed(store)
+        reportdata.seed_topics(store)
+        small = statements(store)
+        reportdata.seed_more(store, 40)
+        for n in range(10):
+            titles = [f"美的电热水壶话题{n}-{i}" for i in range(10)]
+            reportdata._capture(store, f"source{n}", days_ago(2), titles)
+        large = statements(store)
+        assert len(load_trending(store, "acme", PERIOD.start, PERIOD.end).topics) > 100
+    # Two reads (the period's topics: rows and captures; the catalogue: client and products),
+    # each with SQLite's BEGIN.
+    assert small == large <= 6

@@ -17,16 +17,16 @@ import reportdata
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
-from reportdata import FORMULA_TITLE, KETTLE_TITLE, PERIOD, XSS
+from reportdata import FORMULA_TITLE, KETTLE_TITLE, MUG_TOPIC, PERIOD, XSS
 
 from pricewatch.db import Store
-from pricewatch.reports.context import ReportContext, Topic, build_context
+from pricewatch.reports.context import ReportContext, Topic
 from pricewatch.reports.i18n import LOCALE_DIR, catalogue_path, translations
 from pricewatch.reports.render.email import render_email
 from pricewatch.reports.render.excel import currency_format, write_excel
 from pricewatch.reports.render.html import render_html
 from pricewatch.reports.render.json import render_json, report_data
-from pricewatch.reports.writer import ReportFormatError, parse_formats
+from pricewatch.reports.writer import ReportFormatError, load_context, parse_formats
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "pricewatch/reports/templates"
 
@@ -36,7 +36,8 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportContext]
     db = tmp_path_factory.mktemp("render") / "pw.db"
     with Store.from_url(f"sqlite:///{db}") as store:
         reportdata.seed(store)
-        yield build_context(store.report_source("acme", PERIOD.start, PERIOD.end), PERIOD)
+        reportdata.seed_topics(store)
+        yield load_context(store, "acme", PERIOD)
 
 
 def english(context: ReportContext) -> ReportContext:
@@ -72,7 +73,7 @@ def test_html_in_chinese_with_local_money_and_dates(context: ReportContext) -> N
     assert "¥299.00" in html and "¥284.80" in html and "US$40.00" in html
     assert "2026年11月13日" in html  # Babel's zh date, in Shanghai time
     assert "-¥40.00 (-13.8%)" in html
-    assert "本期暂无相关热门话题" in html  # the topics section, empty for now
+    assert "多平台热议" in html and "在榜时长" in html and "48.0 小时" in html
 
 
 def test_html_in_english(context: ReportContext) -> None:
@@ -85,12 +86,25 @@ def test_html_in_english(context: ReportContext) -> None:
 
 
 def test_topics_section_shows_topics(context: ReportContext) -> None:
-    topic = Topic(
-        title="<b>露营</b>", source="weibo", url="javascript:alert(1)", rank=1, skus=("MUG",)
-    )
-    html = render_html(replace(context, topics=(topic,)))
-    assert "&lt;b&gt;露营&lt;/b&gt;" in html
+    html = render_html(context)
+    section = html.split("与您商品相关的热门话题")[1].split("<footer>")[0]
+    # Relevant topics: title (escaped, linked), platform, peak rank, heat, time on the list,
+    # the products they relate to; then the cross-platform story with each platform's rank.
+    assert '<a href="https://baidu.example/0" rel="noopener noreferrer nofollow">' in section
+    assert "美的电热水壶新品发布" in section and "美的, 电热水壶" in section
+    assert "<td>baidu</td>" in section and "2,000" in section and "24.0 小时" in section
+    assert "&lt;img src=x onerror=alert(1)&gt; 美的电热水壶 1.7L" in section
+    assert "-&lt;img src=x onerror=alert(1)&gt;马克杯 测评" in section and XSS not in section
+    assert "冬季暴雪预警升级" in section and "weibo #1" in section
+    assert "本期没有与您商品相关的热门话题" not in section
+    topic = Topic(title="<b>露营</b>", source="weibo", url="javascript:alert(1)", peak_rank=1)
+    html = render_html(replace(context, topics=(topic,) * 31, cross_platform=()))
+    assert "&lt;b&gt;露营&lt;/b&gt;" in html and "<b>露营" not in html
     assert "javascript:" not in html  # only http(s) links become links
+    assert html.count("&lt;b&gt;露营") == 30 and "另有 1 个话题" in html
+    assert "本期没有在多个平台同时上榜的话题" in html
+    empty = render_html(english(replace(context, topics=(), cross_platform=())))
+    assert "No trending topic concerned your catalogue in this period." in empty
 
 
 def test_templates_can_be_overridden(context: ReportContext, tmp_path: Path) -> None:
@@ -119,7 +133,7 @@ def test_email_body_is_mail_safe(context: ReportContext) -> None:
 
 def test_json_has_exactly_the_documented_shape(context: ReportContext) -> None:
     data = json.loads(render_json(context))
-    assert set(data) == {"client", "period", "summary", "products"}
+    assert set(data) == {"client", "period", "summary", "products", "topics"}
     assert data["client"] == "acme"
     assert data["period"] == {
         "start": "2026-11-13T04:00:00+00:00",
@@ -170,6 +184,45 @@ def test_json_has_exactly_the_documented_shape(context: ReportContext) -> None:
     assert report_data(context) == data
 
 
+def test_json_topics_shape(context: ReportContext) -> None:
+    topics = json.loads(render_json(context))["topics"]
+    assert set(topics) == {"relevant", "cross_platform"}
+    assert topics["relevant"][0] == {
+        "source": "baidu",
+        "title": "美的电热水壶新品发布",
+        "url": "https://baidu.example/0",
+        "peak_rank": 1,
+        "peak_heat": 2000,
+        "time_on_list_seconds": 2 * 86400,
+        "first_seen": "2026-11-17T04:00:00+00:00",
+        "skus": ["KETTLE"],
+        "products": [KETTLE_TITLE],
+        "terms": ["美的", "电热水壶"],
+    }
+    assert [t["skus"] for t in topics["relevant"]] == [["KETTLE"], ["KETTLE"], ["MUG"]]
+    assert topics["cross_platform"] == [
+        {
+            "title": "冬季暴雪预警升级",
+            "best_rank": 1,
+            "skus": [],
+            "platforms": [
+                {
+                    "source": "baidu",
+                    "title": "冬季暴雪预警升级",
+                    "url": "https://baidu.example/1",
+                    "peak_rank": 1,
+                },
+                {
+                    "source": "weibo",
+                    "title": "冬季暴雪预警",
+                    "url": "https://weibo.example/0",
+                    "peak_rank": 1,
+                },
+            ],
+        }
+    ]
+
+
 # ------------------------------------------------------------------------------ Excel
 
 
@@ -180,7 +233,9 @@ def workbook(context: ReportContext, tmp_path_factory: pytest.TempPathFactory) -
 
 def test_excel_sheets_headers_filters_and_widths(workbook: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["摘要", "比价矩阵", "变动", "价格历史", "库存", "热门话题", "价格走势"]
+    assert wb.sheetnames == [
+        "摘要", "比价矩阵", "变动", "价格历史", "库存", "热门话题", "跨平台话题", "价格走势",
+    ]  # fmt: skip
     for name in wb.sheetnames[:-1]:
         ws = wb[name]
         assert ws.freeze_panes in ("A2", "C2"), name
@@ -192,7 +247,30 @@ def test_excel_sheets_headers_filters_and_widths(workbook: Path) -> None:
     history = wb["价格历史"]
     # Rows in force or opened in the period: kettle 2+1+1+1+1, mug 3+1+1, formula 2.
     assert history.max_row == 1 + 13
-    assert [c.value for c in wb["热门话题"][1]] == ["排名", "话题", "来源", "链接", "相关商品"]
+    assert [c.value for c in wb["热门话题"][1]] == [
+        "话题", "平台", "最高排名", "最高热度", "在榜小时数", "首次上榜", "相关商品", "货号",
+        "匹配词", "链接",
+    ]  # fmt: skip
+
+
+def test_excel_topic_sheets(workbook: Path) -> None:
+    wb = openpyxl.load_workbook(workbook)
+    rows = [[c.value for c in row] for row in wb["热门话题"].iter_rows(min_row=2)]
+    assert [row[:5] for row in rows] == [
+        ["美的电热水壶新品发布", "baidu", 1, 2000, 48],
+        ["美的电热水壶召回传闻辟谣", "weibo", 2, 1000, 24],
+        [MUG_TOPIC, "weibo", 2, 1000, 0],
+    ]
+    assert rows[0][5].hour == 12  # 04:00 UTC, in Shanghai
+    assert rows[0][6:] == [KETTLE_TITLE, "KETTLE", "美的, 电热水壶", "https://baidu.example/0"]
+    mug = wb["热门话题"]["A4"]
+    assert mug.data_type == "s" and mug.quotePrefix  # "-<img...": text, never a formula
+    cross = [[c.value for c in row] for row in wb["跨平台话题"].iter_rows(min_row=2)]
+    assert cross == [
+        ["冬季暴雪预警升级", 2, 1, "baidu", 1, "冬季暴雪预警升级", None, "https://baidu.example/1"],
+        ["冬季暴雪预警升级", 2, 1, "weibo", 1, "冬季暴雪预警", None, "https://weibo.example/0"],
+    ]
+    assert wb["跨平台话题"].auto_filter.ref == "A1:H3"
 
 
 def test_excel_scraped_text_is_never_a_formula(workbook: Path) -> None:
@@ -261,9 +339,10 @@ def _messages() -> set[str]:
             with path.open("rb") as handle:
                 for _, _, message, _ in babel_extract(handle, ("_", "gettext"), [], options):
                     found.add(message[0] if isinstance(message, tuple) else message)
-    with (TEMPLATES.parent / "render/excel.py").open("rb") as handle:
-        for _, _, message, _ in extract_python(handle, ("_",), [], {}):
-            found.add(message[0] if isinstance(message, tuple) else message)
+    for module in ("excel.py", "excel_topics.py"):
+        with (TEMPLATES.parent / "render" / module).open("rb") as handle:
+            for _, _, message, _ in extract_python(handle, ("_",), [], {}):
+                found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
 

@@ -13,7 +13,9 @@ period, per product:
   competitors strictly cheaper than the client;
 * undercuts (a competitor cheaper than own price by more than the client's threshold),
   MAP/minimum price violations (a listing that is not gone, below the product's minimum price),
-  suspect prices, price and stock changes in the period, new and gone listings.
+  suspect prices, price and stock changes in the period, new and gone listings;
+* and, given to it (:func:`pricewatch.reports.trending.load_trending`), the trending topics
+  relevant to the catalogue and the period's biggest cross-platform stories.
 
 Money is ``Decimal`` in the currency named next to it, never float.
 """
@@ -36,6 +38,9 @@ from pricewatch.db.store.reports import (
 )
 from pricewatch.money import currency_exponent
 from pricewatch.records import utcnow
+from pricewatch.reports.trending import CrossPlatformTopic, Topic
+
+__all__ = ["CrossPlatformTopic", "ReportContext", "Topic", "build_context"]
 
 #: How many products get a full price-history chart (those whose prices moved most).
 MOVERS = 5
@@ -141,18 +146,6 @@ class ListingEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class Topic:
-    """A trending topic relevant to the catalogue (filled by the trending-topics work)."""
-
-    title: str
-    source: str
-    url: str | None
-    rank: int | None
-    #: SKUs of the client's products the topic relates to.
-    skus: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Summary:
     products: int
     matched: int
@@ -177,7 +170,10 @@ class ReportContext:
     gone_listings: tuple[ListingEvent, ...]
     #: SKUs of the products whose prices moved most (full history charts), most first.
     movers: tuple[str, ...]
+    #: Trending topics relevant to the catalogue, and the period's biggest cross-platform
+    #: stories (:mod:`pricewatch.reports.trending`).
     topics: tuple[Topic, ...] = ()
+    cross_platform: tuple[CrossPlatformTopic, ...] = ()
 
     def product(self, sku: str) -> ProductReport:
         return next(p for p in self.products if p.sku == sku)
@@ -208,6 +204,7 @@ def build_context(
     period: Period,
     *,
     topics: Sequence[Topic] = (),
+    cross_platform: Sequence[CrossPlatformTopic] = (),
     generated_at: datetime | None = None,
 ) -> ReportContext:
     """The report for ``source``'s client over ``period`` (see the module docstring)."""
@@ -257,6 +254,7 @@ def build_context(
         gone_listings=tuple(sorted(gone_listings, key=lambda e: (e.at, e.sku, e.url))),
         movers=tuple(p.sku for p in movers[:MOVERS]),
         topics=tuple(topics),
+        cross_platform=tuple(cross_platform),
     )
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from pricewatch.db.store import Store
 from pricewatch.errors import PricewatchError
-from pricewatch.reports.context import Period, ReportContext, Topic, build_context
+from pricewatch.reports.context import Period, ReportContext, build_context
 from pricewatch.reports.period import client_zone
+from pricewatch.reports.trending import load_trending
 
 FORMATS = ("html", "xlsx", "pdf", "json")
 DEFAULT_FORMATS = ("html", "xlsx")
@@ -56,13 +57,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_context(
-    store: Store, slug: str, period: Period, *, topics: Sequence[Topic] = ()
-) -> ReportContext:
-    """The context of ``slug``'s report over ``period`` (set-wise queries, then figures)."""
+def load_context(store: Store, slug: str, period: Period) -> ReportContext:
+    """The context of ``slug``'s report over ``period`` (set-wise queries, then figures),
+    with the period's trending topics."""
     with paused_gc():
+        source = store.report_source(slug, period.start, period.end)
+        trending = load_trending(store, slug, period.start, period.end)
         return build_context(
-            store.report_source(slug, period.start, period.end), period, topics=topics
+            source, period, topics=trending.topics, cross_platform=trending.cross_platform
         )
 
 
@@ -152,12 +154,11 @@ def write_report(
     directory: Path | None = None,
     template_dir: Path | None = None,
     chromium: str | None = None,
-    topics: Sequence[Topic] = (),
 ) -> WrittenReport:
     """Build the context for ``slug`` over ``period``, write the files, record the report."""
     from pricewatch.reports.render.json import report_data
 
-    context = load_context(store, slug, period, topics=topics)
+    context = load_context(store, slug, period)
     directory = directory or default_directory(slug, period, context.client.timezone)
     files = write_files(context, formats, directory, template_dir=template_dir, chromium=chromium)
     report_id = store.record_report(

@@ -30,12 +30,8 @@ from pricewatch.db.models import (
     Shop,
 )
 from pricewatch.db.store._base import StoreBase
-from pricewatch.errors import PricewatchError
+from pricewatch.db.store.matches import UnknownClientError
 from pricewatch.money import from_minor_units
-
-
-class UnknownClientError(PricewatchError):
-    """No client has this slug."""
 
 
 @dataclass(frozen=True, slots=True)

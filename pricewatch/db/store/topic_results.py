@@ -148,3 +148,27 @@ class TopicSeen:
     last_seen: datetime
     best_rank: int | None
     peak_heat: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInPeriod:
+    """A topic ranked on its list during a period (pinned items and ads not counted), with its
+    best rank, peak heat and time on the list *within* the period."""
+
+    topic_id: int
+    source: str
+    title: str
+    url: str | None
+    #: When it first entered its list (ever: before the period if it was already trending).
+    first_seen: datetime
+    best_rank: int
+    peak_heat: int | None
+    #: The spans of consecutive stored captures it was ranked in, clipped to the period.
+    time_on_list: timedelta
+    #: Whether it was on the list in its source's last stored capture of the period.
+    on_list_at_end: bool
+
+    @property
+    def rank(self) -> int:
+        """The best rank (what :func:`pricewatch.topics.grouping.group_topics` reads)."""
+        return self.best_rank

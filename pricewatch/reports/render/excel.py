@@ -1,5 +1,6 @@
 """The Excel report (xlsxwriter): summary, comparison matrix, changes, price history (long
-format), stock, topics, and native line charts for the products that moved most.
+format), stock, trending topics (:mod:`~pricewatch.reports.render.excel_topics`), and native
+line charts for the products that moved most.
 
 Every sheet has a frozen header row, an autofilter and set column widths; prices carry the
 client currency's number format; undercuts and MAP violations are highlighted by conditional
@@ -79,6 +80,12 @@ class _Sheet:
     def next(self) -> None:
         self.row += 1
 
+    def write_row(self, values: list[tuple[Any, str]]) -> None:
+        """One row of ``(value, kind)`` cells from the first column, then the next row."""
+        for col, (value, kind) in enumerate(values):
+            self.cell(col, value, kind)
+        self.next()
+
     def finish(self) -> None:
         self.ws.autofilter(0, 0, max(self.row - 1, 1), self.columns - 1)
 
@@ -111,6 +118,9 @@ class _Book:
 
 def write_excel(context: ReportContext, path: Path) -> Path:
     """Write the workbook to ``path``; returns it."""
+    # Imported here: the topic sheets are built from this module's cell writers.
+    from pricewatch.reports.render.excel_topics import topic_sheets
+
     _ = translations(context.client.locale).gettext
     book = _Book(path, context)
     _summary(book, context, _)
@@ -118,7 +128,7 @@ def write_excel(context: ReportContext, path: Path) -> Path:
     _changes(book, context, _)
     _history(book, context, _)
     _stock(book, context, _)
-    _topics(book, context, _)
+    topic_sheets(book, context, _)
     _charts(book, context, _)
     book.wb.close()
     return path
@@ -341,24 +351,6 @@ def _stock(book: _Book, ctx: ReportContext, _: Callable[[str], str]) -> None:
             for col, (value, kind) in enumerate(values):
                 sheet.cell(col, value, kind)
             sheet.next()
-    sheet.finish()
-
-
-def _topics(book: _Book, ctx: ReportContext, _: Callable[[str], str]) -> None:
-    headers = [_("Rank"), _("Topic"), _("Source"), _("Link"), _("Your products")]
-    sheet = _Sheet(book, _("Topics"), headers, [7, 40, 16, 40, 30])
-    for topic in ctx.topics:
-        for col, (value, kind) in enumerate(
-            [
-                (topic.rank, "int"),
-                (topic.title, "text"),
-                (topic.source, "text"),
-                (topic.url, "text"),
-                (", ".join(topic.skus), "text"),
-            ]
-        ):
-            sheet.cell(col, value, kind)
-        sheet.next()
     sheet.finish()
 
 

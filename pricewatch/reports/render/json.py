@@ -9,12 +9,19 @@ The shape is fixed (documented in the README)::
                  competitors: [{shop, url, title, price, currency, availability, last_seen,
                                 included}],
                  changes: [{url, old_price, new_price, old_availability, new_availability,
-                            at}]}]}
+                            at}]}],
+     topics: {relevant: [{source, title, url, peak_rank, peak_heat, time_on_list_seconds,
+                          first_seen, skus, products, terms}],
+              cross_platform: [{title, best_rank, skus,
+                                platforms: [{source, title, url, peak_rank}]}]}}
 
 Money and the price index are decimal strings (or null), times ISO 8601 with their UTC offset.
 ``min_price``/``median_price``/``max_price`` are the lowest, median and highest included
 competitor prices (in the client's currency); a competitor's ``price`` is as its shop shows it,
-in its own ``currency``.
+in its own ``currency``. ``topics.relevant`` are the trending topics relevant to the
+catalogue in the period (``peak_rank``/``peak_heat`` and ``time_on_list_seconds`` within the
+period, ``first_seen`` when the topic first entered its list); ``topics.cross_platform`` the
+period's biggest stories on several platforms.
 """
 
 from __future__ import annotations
@@ -87,6 +94,40 @@ def report_data(context: ReportContext) -> dict[str, Any]:
             }
             for p in context.products
         ],
+        "topics": {
+            "relevant": [
+                {
+                    "source": t.source,
+                    "title": t.title,
+                    "url": t.url,
+                    "peak_rank": t.peak_rank,
+                    "peak_heat": t.peak_heat,
+                    "time_on_list_seconds": int(t.time_on_list.total_seconds()),
+                    "first_seen": _time(t.first_seen),
+                    "skus": list(t.skus),
+                    "products": list(t.products),
+                    "terms": list(t.terms),
+                }
+                for t in context.topics
+            ],
+            "cross_platform": [
+                {
+                    "title": g.title,
+                    "best_rank": g.best_rank,
+                    "skus": list(g.skus),
+                    "platforms": [
+                        {
+                            "source": m.source,
+                            "title": m.title,
+                            "url": m.url,
+                            "peak_rank": m.peak_rank,
+                        }
+                        for m in g.platforms
+                    ],
+                }
+                for g in context.cross_platform
+            ],
+        },
     }
 
 
