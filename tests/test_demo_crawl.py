@@ -26,11 +26,14 @@ def demo() -> Iterator[DemoServer]:
         yield server
 
 
-def pricewatch(*args: str, db_url: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def pricewatch(
+    *args: str, db_url: str, timeout: float = 240, cwd: Any = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRICEWATCH_DB_URL": db_url}
     return subprocess.run(
         [sys.executable, "-m", "pricewatch", *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -169,15 +172,26 @@ def _free_port_block(size: int = 3) -> int:
 
 @pytest.mark.browser
 def test_demo_command_end_to_end(tmp_path: Any, chromium: str) -> None:
-    """`pricewatch demo` serves, crawls twice and prints the changes and the gone product."""
-    port = _free_port_block()
-    result = pricewatch("demo", "--port", str(port), db_url=f"sqlite:///{tmp_path}/demo.db")
+    """`pricewatch demo` serves, crawls twice and prints the changes and the gone product,
+    captures the hot lists, then writes the client's report with their relevant topics (into
+    the current directory's reports/out/: a temporary one here, not the checkout)."""
+    port = _free_port_block(10)  # the shops on port..port+2, the hot lists on port+9
+    result = pricewatch(
+        "demo", "--port", str(port), db_url=f"sqlite:///{tmp_path}/demo.db", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "what changed between the two rounds" in out
     assert "Changes (19)" in out
     assert "gone (HTTP 404): demo_lantian" in out
     assert "44 demo listings tracked" in out
+    assert "failed source: weibo: blocked" in out
+    assert out.index("trending topics about demo-lanhai") < out.index("the report for demo-lanhai")
+    [html] = (tmp_path / "reports" / "out" / "demo-lanhai").glob("*/demo-lanhai-*.html")
+    section = html.read_text("utf-8").split("与您商品相关的热门话题")[1].split("<footer>")[0]
+    assert "戴森吹风机新品发布" in section and "LH-1003" in section
+    assert "本期没有与您商品相关的热门话题" not in section
+    assert "家电以旧换新补贴加码" in section.split("多平台热议")[1]  # weibo and baidu
 
 
 def test_scrapy_commands_work_from_the_repository_root(demo: DemoServer, tmp_path: Any) -> None:

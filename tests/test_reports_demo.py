@@ -36,7 +36,8 @@ def test_demo_report_step(
     out = capsys.readouterr().out
     assert "== the report for acme" in out
     assert (
-        "4 products, 3 with competitors, cheapest on 1, 2 undercut, 2 below MAP, 3 changes:" in out
+        "4 products, 3 with competitors, cheapest on 1, 2 undercut, 2 below MAP, 3 changes; "
+        "0 trending topics about its catalogue, 0 stories on several platforms:" in out
     )
     assert [p.suffix for p in written.files] == [".html", ".xlsx", ".pdf"]
     for path in written.files:

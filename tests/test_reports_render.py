@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,6 +96,7 @@ def test_topics_section_shows_topics(context: ReportContext) -> None:
     assert "<td>baidu</td>" in section and "2,000" in section and "24.0 小时" in section
     assert "&lt;img src=x onerror=alert(1)&gt; 美的电热水壶 1.7L" in section
     assert "-&lt;img src=x onerror=alert(1)&gt;马克杯 测评" in section and XSS not in section
+    assert "0 分钟" in section  # the mug topic: one capture, no time on the list
     assert "冬季暴雪预警升级" in section and "weibo #1" in section
     assert "本期没有与您商品相关的热门话题" not in section
     topic = Topic(title="<b>露营</b>", source="weibo", url="javascript:alert(1)", peak_rank=1)
@@ -105,6 +107,8 @@ def test_topics_section_shows_topics(context: ReportContext) -> None:
     assert "本期没有在多个平台同时上榜的话题" in html
     empty = render_html(english(replace(context, topics=(), cross_platform=())))
     assert "No trending topic concerned your catalogue in this period." in empty
+    brief = replace(context.topics[0], time_on_list=timedelta(minutes=40, seconds=20))
+    assert "40 min" in render_html(english(replace(context, topics=(brief,))))
 
 
 def test_templates_can_be_overridden(context: ReportContext, tmp_path: Path) -> None:

@@ -153,5 +153,7 @@ def run_demo(port: int) -> None:
         "'pricewatch history URL', 'pricewatch demo --serve'."
     )
     client = seed_demo_client(store, base_urls)
+    # The hot lists first (pricewatch/demo/topics.py), so the report's trending section has
+    # the topics that concern the client's catalogue.
+    run_topics_demo(port + 9)
     write_demo_report(store, client, since=rounds_started[1])
-    run_topics_demo(port + 9)  # the hot lists (pricewatch/demo/topics.py)

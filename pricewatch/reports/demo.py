@@ -1,6 +1,7 @@
 """The demo's last step: the demo client's report in HTML, Excel and PDF, paths printed.
 
-Called by :func:`pricewatch.demo.run.run_demo` after the client is seeded and matched. The
+Called by :func:`pricewatch.demo.run.run_demo` after the client is seeded and matched and the
+hot lists are captured (so its trending section has the demo's topics). The
 period starts when the second crawl round started, so the report shows what that round
 changed against the first (a period from a week ago would show every listing as new).
 """
@@ -33,7 +34,8 @@ def write_demo_report(store: Store, client: str, *, since: datetime) -> WrittenR
     click.echo(
         f"{summary.products} products, {summary.matched} with competitors, cheapest on "
         f"{summary.cheapest}, {summary.undercut} undercut, {summary.map_violations} below MAP, "
-        f"{summary.changes} changes:"
+        f"{summary.changes} changes; {len(written.context.topics)} trending topics about its "
+        f"catalogue, {len(written.context.cross_platform)} stories on several platforms:"
     )
     for path in written.files:
         click.echo(f"  {path}")
