@@ -126,7 +126,11 @@ class CatalogueMatcher:
                 if fold(model).split()[0].rstrip("0123456789") not in _STOP_LATIN:
                     self._add(model, "model", product.sku)
         self.segmenter = Segmenter(t for t in self.terms if has_han(t))
-        self._latin = {t: _latin_pattern(t) for t in self.terms if not has_han(t)}
+        # Compiled when a title first has the term's first run: a catalogue of thousands of
+        # model names would otherwise spend a second compiling patterns most titles never need.
+        self._latin: dict[str, re.Pattern[str] | None] = {
+            t: None for t in self.terms if not has_han(t)
+        }
         # Candidates are looked up, not scanned: Chinese terms by the title's word sequences,
         # English ones by their first letters-or-digits run (big catalogues, many topics).
         self._han = {t for t in self.terms if has_han(t)}
@@ -199,8 +203,14 @@ class CatalogueMatcher:
                     found.add(joined)
         folded = fold(title)
         for run in set(_RUN.findall(folded)):
-            found.update(t for t in self._by_run.get(run, ()) if self._latin[t].search(folded))
+            found.update(t for t in self._by_run.get(run, ()) if self._pattern(t).search(folded))
         return found
+
+    def _pattern(self, term: str) -> re.Pattern[str]:
+        pattern = self._latin[term]
+        if pattern is None:
+            pattern = self._latin[term] = _latin_pattern(term)
+        return pattern
 
     def _sense(self, word: str, wanted: str, title: str) -> str | None:
         """``None`` when the title points at the ``wanted`` sense; else why it is rejected."""
