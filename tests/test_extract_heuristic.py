@@ -393,3 +393,32 @@ def test_no_price_has_no_confidence() -> None:
 def test_heuristic_price_is_low_confidence_structured_is_high() -> None:
     assert run(shop_page("<h1>Lamp</h1><p class='price'>$39.00</p>")).confidence == "low"
     assert run(shop_page(BAG, ld(product("Canvas tote bag", "129")))).confidence == "high"
+
+
+@pytest.mark.parametrize(
+    ("html", "encoding", "expected"),
+    [
+        ("<p><del>$59</del> $45</p>", "utf-8", True),
+        ("<p><s>€10</s></p>", "utf-8", True),
+        ('<span style="text-decoration: line-through">9.99</span>', "utf-8", True),
+        ('<span class="old-price">9.99</span>', "utf-8", True),
+        ('<span class="ListPrice">9.99</span>', "utf-8", True),
+        ('<span class="price--before">9.99</span>', "utf-8", True),
+        ("<p>RRP: £16.99</p>", "utf-8", True),
+        ("<p>Was $12.99</p>", "utf-8", True),
+        ("<p>Prix barré 12,00 €</p>", "utf-8", True),
+        ("<p>原价 ¥199</p>", "utf-8", True),
+        ("<p>原价 199 元</p>", "gbk", True),
+        ("<p>市場價 NT$1,990</p>", "big5", True),
+        # No sign of a list price: not searched for one (the search is the heuristic's cost).
+        ('<div class="price">¥99.00</div><p>It was great, 5 stars</p>', "utf-8", False),
+        ('<ul class="product-list"><li class="price">12.00</li></ul>', "utf-8", False),
+    ],
+)
+def test_pages_are_searched_for_a_list_price_only_when_they_may_show_one(
+    html: str, encoding: str, expected: bool
+) -> None:
+    from pricewatch.extract.heuristic import may_show_list_price
+
+    assert may_show_list_price(html.encode(encoding), encoding) is expected
+    assert may_show_list_price(None) is True  # without the HTML: always searched

@@ -28,7 +28,12 @@ from parsel import Selector
 from pricewatch.extract import meta, structured
 from pricewatch.extract.availability import availability_from_text, normalize_availability
 from pricewatch.extract.buybox import page_availability
-from pricewatch.extract.heuristic import MAX_DISTANCE, find_list_price, find_main_price
+from pricewatch.extract.heuristic import (
+    MAX_DISTANCE,
+    find_list_price,
+    find_main_price,
+    may_show_list_price,
+)
 from pricewatch.extract.layout import PageIndex, index, main_title, near, text_of
 from pricewatch.extract.offers import choose_offer, main_product, sale_price_elsewhere, sellers
 from pricewatch.extract.state import state_availability
@@ -165,7 +170,11 @@ def extract_product(
     price_node, price_context = None, ""
     if result.price is None and heuristic:
         price_node, price_context = _read_heuristic(result, reading)
-    elif result.price is not None and result.list_price is None:
+    elif (
+        result.price is not None
+        and result.list_price is None
+        and may_show_list_price(body, encoding)
+    ):
         struck = find_list_price(
             sel,
             Money(result.price, result.currency),
