@@ -41,11 +41,9 @@ state_option = click.option(
 
 
 def _known() -> Known:
-    from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
     from pricewatch.daemon.service import Known
-    from pricewatch.db.models import Client
     from pricewatch.db.store import Store
     from pricewatch.shops import load_shops
     from pricewatch.spiders.registry import load_spiders
@@ -54,8 +52,8 @@ def _known() -> Known:
     sources = set(load_spiders()) - shops
     clients: set[str] | None
     try:
-        with Store.from_url() as store, store._read_session() as session:
-            clients = set(session.scalars(select(Client.slug)))
+        with Store.from_url() as store:
+            clients = {client.slug for client in store.clients()}
     except SQLAlchemyError:
         clients = None  # no database to check against: the report job reports it when it runs
     return Known(shops=shops, sources=sources, clients=clients)

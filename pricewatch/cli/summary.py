@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pricewatch.cli.errors import ExitCode
+from pricewatch.crawl.failures import failures_by_reason
 
 #: Exit codes from least to most severe: the command exits with the worst of its shops.
 _SEVERITY = (ExitCode.OK, ExitCode.FAILED, ExitCode.NOTHING_CRAWLED, ExitCode.INTERRUPTED)
@@ -28,11 +29,6 @@ class ShopSummary:
     problem: str | None
     run_id: int | None
     failures: int
-
-
-def failures_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
-    prefix = "pricewatch/failures/"
-    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
 
 
 def _count(stats: Mapping[str, Any], key: str) -> int:

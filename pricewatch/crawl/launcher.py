@@ -92,6 +92,20 @@ def _last_line(path: Path) -> str | None:
     return lines[-1][:500] if lines else None
 
 
+def terminate(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM, then SIGKILL if ``process`` is still there after ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    try:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    except ProcessLookupError:
+        pass  # it ended between the poll and the signal
+
+
 class RunningJob:
     """A started crawl process; :meth:`wait` (or :meth:`poll`) records its outcome once."""
 
@@ -136,14 +150,7 @@ class RunningJob:
 
     def stop(self, grace: float | None = None) -> None:
         """SIGTERM, then SIGKILL if the process is still there after ``grace`` seconds."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=self.job.grace if grace is None else grace)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process, self.job.grace if grace is None else grace)
 
     def _finish(self) -> JobResult:
         code = self.process.wait()

@@ -40,10 +40,10 @@ import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pricewatch.crawl.failures import failures_by_reason
 from pricewatch.daemon.health import failure_rate
 from pricewatch.daemon.schedules import ClientAlertSpec
 from pricewatch.db.store import RunInfo, Store
@@ -227,11 +227,7 @@ class Alerts:
         found: dict[str, str] = {}
         if outcome != "ok":
             if kind == "topics":
-                reasons = ", ".join(
-                    k.removeprefix("pricewatch/failures/")
-                    for k in (run.stats or {})
-                    if k.startswith("pricewatch/failures/")
-                )
+                reasons = ", ".join(failures_by_reason(run.stats or {}))
                 found["crawl_failed"] = (
                     f"topic source broke: run {run.id} {outcome} ({reasons or run.error or '-'})"
                 )
@@ -386,7 +382,3 @@ def topic_alerts(
                 )
             )
     return out
-
-
-def percent(old: Decimal, new: Decimal) -> Decimal:
-    return (new - old) / old * 100 if old else Decimal(0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -198,9 +198,3 @@ def format_status(report: dict[str, Any], tz: Any = None) -> list[str]:
         for item in alerts["suppressed"][-10:]:
             lines.append(f"  {when(item['at'])} {item['client']}: {item['alert']} ({item['why']})")
     return lines
-
-
-def heartbeat_age(state: DaemonState) -> timedelta | None:
-    if state.heartbeat_at is None:
-        return None
-    return datetime.now(UTC) - state.heartbeat_at

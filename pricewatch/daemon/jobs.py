@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pricewatch.crawl.launcher import CrawlJob, JobResult, Launcher, RunningJob
+from pricewatch.crawl.failures import failures_by_reason
+from pricewatch.crawl.launcher import CrawlJob, JobResult, Launcher, RunningJob, terminate
 from pricewatch.daemon.schedules import JobSpec
 
 log = logging.getLogger("pricewatch.daemon")
@@ -83,9 +83,7 @@ def outcome_of(result: JobResult) -> str:
 def capture_failures(result: JobResult) -> list[str]:
     """Failure reasons of a topic source's run (``blocked``, ``empty``...): the crawl process
     finished, but the hot list was not captured and nothing was stored."""
-    stats = result.run.stats or {}
-    prefix = "pricewatch/failures/"
-    return sorted(k.removeprefix(prefix) for k, v in stats.items() if k.startswith(prefix) and v)
+    return sorted(r for r, n in failures_by_reason(result.run.stats or {}).items() if n)
 
 
 def worst(outcomes: Sequence[str]) -> str:
@@ -198,7 +196,7 @@ class JobRunner:
                 deadline = time.monotonic() + timeout if timeout else None
                 while proc.poll() is None:
                     if deadline is not None and time.monotonic() >= deadline:
-                        _terminate(proc, self.stop_grace)
+                        terminate(proc, self.stop_grace)
                         return proc.wait(), True
                     time.sleep(0.2)
                 return proc.returncode, False
@@ -214,24 +212,11 @@ class JobRunner:
         with self._lock:
             crawls, commands = list(self._running), list(self._commands)
         threads = [threading.Thread(target=job.stop, args=(grace,)) for job in crawls]
-        threads += [threading.Thread(target=_terminate, args=(p, grace)) for p in commands]
+        threads += [threading.Thread(target=terminate, args=(p, grace)) for p in commands]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-
-
-def _terminate(proc: subprocess.Popen[bytes], grace: float) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    except ProcessLookupError:
-        pass
 
 
 def cpu_count() -> int:

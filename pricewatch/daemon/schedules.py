@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -466,8 +466,3 @@ def load_schedule(
     if problems:
         raise ScheduleError(problems)
     return Schedule(jobs, alerts)
-
-
-def check(jobs: Iterable[JobSpec]) -> list[str]:
-    """One line per job, for ``pricewatch schedules check``."""
-    return [f"{job.name}: {job.describe()}" for job in jobs]

@@ -48,7 +48,6 @@ from sqlalchemy.exc import ArgumentError
 from pricewatch.config import ConfigError, get_config
 from pricewatch.errors import PricewatchError
 
-ENV_VAR = "PRICEWATCH_DB_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The repository root when pricewatch runs from a checkout (``pip install -e .``).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -14,6 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from pricewatch.crawl.failures import failures_by_reason
+
 logger = logging.getLogger("pricewatch.progress")
 
 
@@ -43,9 +45,7 @@ class Progress:
         stats = self.crawler.stats
         pages = stats.get_value("response_received_count", 0)
         items = stats.get_value("item_scraped_count", 0)
-        failures = sum(
-            v for k, v in stats.get_stats().items() if k.startswith("pricewatch/failures/")
-        )
+        failures = sum(failures_by_reason(stats.get_stats()).values())
         elapsed = max(time.monotonic() - self.started, 1e-6)
         name = self.crawler.spider.name if self.crawler.spider else "?"
         return (

@@ -37,7 +37,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 from twisted.internet import reactor, task
 
-from pricewatch.crawl.supervision import open_run, reap_stale_runs
+from pricewatch.crawl.supervision import open_run
 from pricewatch.db.store import BatchResult, Store
 from pricewatch.records import FailureRecord, GoneRecord, PriceRecord, TopicCaptureRecord
 
@@ -86,7 +86,7 @@ class StorePipeline:
         spider = self.crawler.spider
         assert spider is not None
         if self.launched_run_id is not None:
-            reap_stale_runs(self.store)
+            # The launcher reaped dead runs when it opened this one.
             self.store.claim_run(self.launched_run_id)
             self.run_id = self.launched_run_id
         else:

@@ -74,21 +74,15 @@ class ProductSpider(PricewatchSpider, SitemapSpider):
     # Instance attributes (rebased per crawl in __init__), declared here with class defaults.
     start_urls: list[str] = []
     sitemap_urls: list[str] = []
-    #: Set by platform bases that are not meant to be crawled themselves.
+    #: Set by platform bases that are not meant to be crawled themselves (not inherited).
     abstract: ClassVar[bool] = True
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.abstract = cls.__dict__.get("abstract", False)
-        if not cls.abstract:
-            cls.check_definition()
+    definition_kind: ClassVar[str] = "shop"
 
     @classmethod
     def check_definition(cls) -> None:
         """Raise :class:`ShopDefinitionError` naming the shop when its attributes are wrong."""
-        where = f"shop {getattr(cls, 'name', None) or cls.__name__} ({cls.__module__})"
-        if not getattr(cls, "name", None):
-            raise ShopDefinitionError(f"{where}: missing required attribute 'name'")
+        super().check_definition()
+        where = cls.definition_label()
         if not cls.start_urls and not cls.sitemap_urls:
             raise ShopDefinitionError(f"{where}: needs 'start_urls' or 'sitemap_urls'")
         for url in [*cls.start_urls, *cls.sitemap_urls]:

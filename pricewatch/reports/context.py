@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from pricewatch.db.store.client_results import ClientInfo
 from pricewatch.db.store.reports import (
     MatchedListing,
     Observation,
     OwnProduct,
-    ReportClient,
     ReportSource,
 )
 from pricewatch.money import currency_exponent
@@ -161,7 +161,7 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
-    client: ReportClient
+    client: ClientInfo
     period: Period
     generated_at: datetime
     summary: Summary

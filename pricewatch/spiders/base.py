@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from pricewatch.crawl.failures import classify_failure
 from pricewatch.crawl.rendering import PLAYWRIGHT_DOWNLOAD_HANDLERS, render_meta
+from pricewatch.errors import ShopDefinitionError
 from pricewatch.items import CrawlFailure
 
 
@@ -38,10 +39,39 @@ def rebase_url(url: str, base_url: str | None) -> str:
 
 
 class PricewatchSpider(scrapy.Spider):
-    """Base of every pricewatch spider: failure recording, rebasing, opt-in rendering."""
+    """Base of every pricewatch spider: failure recording, rebasing, opt-in rendering.
+
+    A subclass is checked when it is defined (:meth:`check_definition`), so a malformed spider
+    file fails at import with one error naming it; bases that are not crawled themselves set
+    ``abstract = True`` (not inherited).
+    """
 
     #: Pages need a browser (Playwright) to show what is read from them.
     render: ClassVar[bool] = False
+    #: Set by bases that are not meant to be crawled themselves (not inherited).
+    abstract: ClassVar[bool] = True
+    #: What a spider of this base is called in definition errors ("shop", "topic source").
+    definition_kind: ClassVar[str] = "spider"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.abstract = cls.__dict__.get("abstract", False)
+        if not cls.abstract:
+            cls.check_definition()
+
+    @classmethod
+    def definition_label(cls) -> str:
+        """``shop acme (pricewatch.spiders.shops.acme)``: how errors name this spider."""
+        name = getattr(cls, "name", None) or cls.__name__
+        return f"{cls.definition_kind} {name} ({cls.__module__})"
+
+    @classmethod
+    def check_definition(cls) -> None:
+        """Raise :class:`ShopDefinitionError` naming the spider when its attributes are wrong."""
+        if not getattr(cls, "name", None):
+            raise ShopDefinitionError(
+                f"{cls.definition_label()}: missing required attribute 'name'"
+            )
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

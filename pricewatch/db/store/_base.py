@@ -8,6 +8,7 @@ pricewatch's, at this code's revision, and refuses to write.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
@@ -15,9 +16,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from pricewatch.db.engine import check_schema, ensure_schema, make_engine, writer
+from pricewatch.money import from_minor_units
 
 #: Keys per ``IN (...)`` list: far below SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500
+
+
+def money_or_none(minor: int | None, currency: str | None) -> Decimal | None:
+    """``minor`` units as a ``Decimal`` in ``currency``; None when either is missing."""
+    return None if minor is None or currency is None else from_minor_units(minor, currency)
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:

@@ -10,8 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from pricewatch.db.models import Client, ClientProduct, ProductMatch
-from pricewatch.db.store._base import StoreBase, chunks
-from pricewatch.money import from_minor_units
+from pricewatch.db.store._base import StoreBase, chunks, money_or_none
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +56,7 @@ class AlertStore(StoreBase):
                             client_name=row.name,
                             sku=row.sku,
                             title=row.title,
-                            own_price=(
-                                from_minor_units(row.price_minor, row.currency)
-                                if row.price_minor is not None
-                                else None
-                            ),
+                            own_price=money_or_none(row.price_minor, row.currency),
                             currency=row.currency,
                             undercut_threshold_bp=row.undercut_threshold_bp,
                         )

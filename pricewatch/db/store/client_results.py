@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from pricewatch.db.models import Client
+
 
 @dataclass(frozen=True, slots=True)
 class ClientInfo:
@@ -28,6 +30,27 @@ class ClientInfo:
     products: int = 0
     confirmed_matches: int = 0
     suggested_matches: int = 0
+
+
+def client_info(
+    row: Client, products: int = 0, confirmed: int = 0, suggested: int = 0
+) -> ClientInfo:
+    """The :class:`ClientInfo` of a ``client`` row (with its counts, when they were read)."""
+    return ClientInfo(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        emails=tuple(row.emails or ()),
+        locale=row.locale,
+        currency=row.currency,
+        timezone=row.timezone,
+        undercut_threshold_bp=row.undercut_threshold_bp,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        products=products,
+        confirmed_matches=confirmed,
+        suggested_matches=suggested,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 
 from pricewatch.clients.records import ClientRecord, ProductRecord
 from pricewatch.db.models import Client, ClientProduct, FxRate, ProductMatch
-from pricewatch.db.store._base import chunks
+from pricewatch.db.store._base import chunks, money_or_none
 from pricewatch.db.store.client_results import (
     CatalogueProduct,
     ClientInfo,
     FxRateInfo,
     ImportSummary,
+    client_info,
 )
-from pricewatch.db.store.matches import MatchStore, UnknownClientError, money_or_none
+from pricewatch.db.store.matches import MatchStore, UnknownClientError
 from pricewatch.errors import PricewatchError
 from pricewatch.money import to_minor_units
 from pricewatch.records import utcnow
@@ -176,21 +177,7 @@ class ClientStore(MatchStore):
             stmt = stmt.where(Client.slug == slug)
         with self._read_session() as session:
             return [
-                ClientInfo(
-                    id=c.id,
-                    slug=c.slug,
-                    name=c.name,
-                    emails=tuple(c.emails or ()),
-                    locale=c.locale,
-                    currency=c.currency,
-                    timezone=c.timezone,
-                    undercut_threshold_bp=c.undercut_threshold_bp,
-                    created_at=c.created_at,
-                    updated_at=c.updated_at,
-                    products=n or 0,
-                    confirmed_matches=int(ok or 0),
-                    suggested_matches=int(sug or 0),
-                )
+                client_info(c, n or 0, int(ok or 0), int(sug or 0))
                 for c, n, ok, sug in session.execute(stmt)
             ]
 

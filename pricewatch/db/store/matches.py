@@ -10,7 +10,6 @@ comes, and a confirmed one stays confirmed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -25,10 +24,9 @@ from pricewatch.db.models import (
     ProductMatch,
     Shop,
 )
-from pricewatch.db.store._base import StoreBase, chunks
+from pricewatch.db.store._base import StoreBase, chunks, money_or_none
 from pricewatch.db.store.client_results import ListingCandidate, MatchInfo, MatchSaveResult
 from pricewatch.errors import PricewatchError
-from pricewatch.money import from_minor_units
 from pricewatch.records import utcnow
 
 #: Which method's evidence is stronger when one pair is found several ways.
@@ -349,11 +347,6 @@ def _latest_prices() -> Any:
         .join(newest, newest.c.id == PriceObservation.id)
         .subquery()
     )
-
-
-def money_or_none(minor: int | None, currency: str | None) -> Decimal | None:
-    """``minor`` units as a ``Decimal`` in ``currency``; None when either is missing."""
-    return None if minor is None or currency is None else from_minor_units(minor, currency)
 
 
 def _stronger(new: MatchRecord, old: MatchRecord) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from pricewatch.db.models import CrawlFailure, Listing, PriceObservation, Shop
-from pricewatch.db.store._base import StoreBase, chunks
+from pricewatch.db.store._base import StoreBase, chunks, money_or_none
 from pricewatch.db.store.results import (
     CurrentPrice,
     FailureInfo,
@@ -76,11 +76,7 @@ class QueryStore(StoreBase):
                     title=row.title,
                     sku=row.sku,
                     price=from_minor_units(row.price_minor, row.currency),
-                    list_price=(
-                        from_minor_units(row.list_price_minor, row.currency)
-                        if row.list_price_minor is not None
-                        else None
-                    ),
+                    list_price=money_or_none(row.list_price_minor, row.currency),
                     currency=row.currency,
                     availability=row.availability,
                     since=row.first_seen,
@@ -196,11 +192,7 @@ class QueryStore(StoreBase):
                     observations[obs.listing_id].append(
                         ObservationRow(
                             price=from_minor_units(obs.price_minor, obs.currency),
-                            list_price=(
-                                from_minor_units(obs.list_price_minor, obs.currency)
-                                if obs.list_price_minor is not None
-                                else None
-                            ),
+                            list_price=money_or_none(obs.list_price_minor, obs.currency),
                             currency=obs.currency,
                             availability=obs.availability,
                             first_seen=obs.first_seen,

@@ -29,21 +29,10 @@ from pricewatch.db.models import (
     ReportDelivery,
     Shop,
 )
-from pricewatch.db.store._base import StoreBase
+from pricewatch.db.store._base import StoreBase, money_or_none
+from pricewatch.db.store.client_results import ClientInfo, client_info
 from pricewatch.db.store.matches import UnknownClientError
 from pricewatch.money import from_minor_units
-
-
-@dataclass(frozen=True, slots=True)
-class ReportClient:
-    id: int
-    slug: str
-    name: str
-    emails: tuple[str, ...]
-    locale: str
-    currency: str
-    timezone: str
-    undercut_threshold_bp: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +76,7 @@ class Observation:
 class ReportSource:
     """Raw rows for one client's report (``Store.report_source``)."""
 
-    client: ReportClient
+    client: ClientInfo
     products: tuple[OwnProduct, ...]
     matches: tuple[MatchedListing, ...]
     #: Per listing id, oldest first: the row in force at ``start`` and every row opened up to
@@ -115,22 +104,13 @@ class ReportInfo:
 
 
 class ReportStore(StoreBase):
-    def report_client(self, slug: str) -> ReportClient:
+    def report_client(self, slug: str) -> ClientInfo:
         """The client ``slug``; :class:`UnknownClientError` if there is none."""
         with self._read_session() as session:
             row = session.scalars(select(Client).where(Client.slug == slug)).one_or_none()
             if row is None:
                 raise UnknownClientError(f"no client {slug!r} (see 'pricewatch clients list')")
-            return ReportClient(
-                id=row.id,
-                slug=row.slug,
-                name=row.name,
-                emails=tuple(row.emails or ()),
-                locale=row.locale,
-                currency=row.currency,
-                timezone=row.timezone,
-                undercut_threshold_bp=row.undercut_threshold_bp,
-            )
+            return client_info(row)
 
     def report_source(self, slug: str, start: datetime, end: datetime) -> ReportSource:
         """Everything :func:`pricewatch.reports.context.build_context` needs, set-wise."""
@@ -147,8 +127,8 @@ class ReportStore(StoreBase):
                     id=p.id,
                     sku=p.sku,
                     title=p.title,
-                    price=_money(p.price_minor, p.currency),
-                    min_price=_money(p.min_price_minor, p.currency),
+                    price=money_or_none(p.price_minor, p.currency),
+                    min_price=money_or_none(p.min_price_minor, p.currency),
                     currency=p.currency,
                 )
                 for p in session.scalars(
@@ -323,7 +303,3 @@ class ReportStore(StoreBase):
                 )
                 for report, slug in found
             ]
-
-
-def _money(minor: int | None, currency: str) -> Decimal | None:
-    return None if minor is None else from_minor_units(minor, currency)

@@ -56,6 +56,13 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _get_run(session: Session, run_id: int) -> CrawlRun:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run {run_id}")
+    return run
+
+
 class RunStore(StoreBase):
     def start_run(self, spider: str, *, pid: int | None = None, hostname: str | None = None) -> int:
         """Record a new ``running`` crawl of ``spider``; returns its id.
@@ -80,9 +87,7 @@ class RunStore(StoreBase):
     def claim_run(self, run_id: int, *, pid: int | None = None) -> None:
         """A launched crawl process takes over the run its launcher opened for it."""
         with self._write_session() as session, session.begin():
-            run = session.get(CrawlRun, run_id)
-            if run is None:
-                raise LookupError(f"no crawl run {run_id}")
+            run = _get_run(session, run_id)
             if run.status != "running":
                 raise ValueError(f"crawl run {run_id} is {run.status}, not running")
             run.pid = os.getpid() if pid is None else pid
@@ -116,9 +121,7 @@ class RunStore(StoreBase):
             raise ValueError(f"invalid final run status {status!r}")
         now = utcnow()
         with self._write_session() as session, session.begin():
-            run = session.get(CrawlRun, run_id)
-            if run is None:
-                raise LookupError(f"no crawl run {run_id}")
+            run = _get_run(session, run_id)
             self._close_run(session, run, status=status, finished_at=now)
             run.stats = json_safe(dict(stats)) if stats is not None else None
             run.error = error
@@ -163,9 +166,7 @@ class RunStore(StoreBase):
             raise ValueError(f"invalid final run status {status!r}")
         now = utcnow()
         with self._write_session() as session, session.begin():
-            run = session.get(CrawlRun, run_id)
-            if run is None:
-                raise LookupError(f"no crawl run {run_id}")
+            run = _get_run(session, run_id)
             run.exit_code = exit_code
             run.log_file = log_file
             if status is not None and run.status == "running":

@@ -136,6 +136,7 @@ class TopicSpider(PricewatchSpider):
 
     #: Set by bases that are not sources themselves (not inherited).
     abstract: ClassVar[bool] = True
+    definition_kind: ClassVar[str] = "topic source"
     #: Endpoints tried in order (required).
     endpoints: ClassVar[Sequence[Endpoint]] = ()
     #: The platform's own name for the list, for tables (``微博热搜``).
@@ -145,18 +146,11 @@ class TopicSpider(PricewatchSpider):
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
     }
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.abstract = cls.__dict__.get("abstract", False)
-        if not cls.abstract:
-            cls.check_definition()
-
     @classmethod
     def check_definition(cls) -> None:
         """Raise :class:`ShopDefinitionError` naming the source when its attributes are wrong."""
-        where = f"topic source {getattr(cls, 'name', None) or cls.__name__} ({cls.__module__})"
-        if not getattr(cls, "name", None):
-            raise ShopDefinitionError(f"{where}: missing required attribute 'name'")
+        super().check_definition()
+        where = cls.definition_label()
         if not cls.endpoints or not all(isinstance(e, Endpoint) for e in cls.endpoints):
             raise ShopDefinitionError(f"{where}: 'endpoints' must list Endpoint(...) values")
         for endpoint in cls.endpoints:
