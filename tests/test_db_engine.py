@@ -112,3 +112,33 @@ def test_db_info_prints_where_and_state(tmp_path: Path) -> None:
     assert "(up to date)" in after.output
     default = CliRunner().invoke(cli, ["db", "info"], env={"PRICEWATCH_DB_URL": ""})
     assert "from:     default: the checkout's var/" in default.output
+
+
+def test_switching_to_wal_retries_while_another_connection_holds_the_lock(
+    tmp_path: Path,
+) -> None:
+    # Two processes opening a new database both change its journal mode; SQLite answers one
+    # of them "database is locked" at once (a lock upgrade it will not wait for). Connecting
+    # retries instead of failing; a different error is not retried.
+    real = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
+
+    class Contended:
+        def __init__(self, refusals: int, message: str = "database is locked") -> None:
+            self.refusals, self.message, self.calls = refusals, message, 0
+
+        def execute(self, sql: str) -> sqlite3.Cursor:
+            if sql.endswith("= WAL") and self.calls < self.refusals:
+                self.calls += 1
+                raise sqlite3.OperationalError(self.message)
+            return real.execute(sql)
+
+    contended = Contended(3)
+    engine_module._use_wal(contended)
+    assert contended.calls == 3
+    assert real.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    real.close()
+    other = sqlite3.connect(tmp_path / "other.db", isolation_level=None)
+    real = other
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        engine_module._use_wal(Contended(1, "disk I/O error"))
+    other.close()

@@ -30,7 +30,9 @@ the migrations still produce exactly the models' schema).
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -191,10 +193,9 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool = True) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            # busy_timeout first: switching to WAL itself may have to wait for a lock.
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             if wal:  # switching the journal mode writes to the file
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
@@ -206,6 +207,33 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool = True) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the database in WAL mode (persistent: done once per file, then only checked).
+
+    Changing the journal mode needs an exclusive lock and SQLite reports a held lock at once
+    ("database is locked") instead of calling the busy handler, which happens when several
+    processes open a new database together. So retry for up to the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if _journal_mode(cursor, "") == "wal" or _journal_mode(cursor, " = WAL") == "wal":
+                return
+            # The mode could not be changed (SQLite then answers with the old one).
+            if time.monotonic() >= deadline:
+                raise sqlite3.OperationalError("could not switch the database to WAL mode")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
+def _journal_mode(cursor: Any, assignment: str) -> str:
+    return str(cursor.execute(f"PRAGMA journal_mode{assignment}").fetchone()[0]).lower()
 
 
 def writer(engine: Engine) -> Engine:
