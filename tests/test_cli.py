@@ -125,9 +125,13 @@ def test_db_upgrade(db: str) -> None:
 
 def test_unknown_shop_is_one_line_error() -> None:
     result = CliRunner().invoke(cli, ["crawl", "nosuchshop"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad command line
     assert result.output.startswith("error: no shop named 'nosuchshop' (known: ")
     assert "Traceback" not in result.output
+    for args in (["--shop", "nosuchshop"], ["--base-url", "nosuchshop=http://127.0.0.1:9/"]):
+        result = CliRunner().invoke(cli, ["extract", *args, "http://127.0.0.1:9/p/1"])
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("error: no shop named 'nosuchshop' (known: ")
 
 
 def test_unexpected_errors_point_at_debug(db: str, monkeypatch: pytest.MonkeyPatch) -> None:

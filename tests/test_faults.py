@@ -483,7 +483,7 @@ def test_price_jump_above_90_percent_is_stored_as_suspect(sqlite_url: str) -> No
 
 
 def test_crawl_of_unknown_shop_is_one_error_line(sqlite_url: str) -> None:
-    """`pricewatch crawl nosuchshop` exits non-zero with one `error:` line, no traceback."""
+    """`pricewatch crawl nosuchshop` exits 2 (usage) with one `error:` line, no traceback."""
     proc = subprocess.run(
         [sys.executable, "-m", "pricewatch", "crawl", "nosuchshop"],
         env=child_env(sqlite_url),
@@ -492,7 +492,7 @@ def test_crawl_of_unknown_shop_is_one_error_line(sqlite_url: str) -> None:
         timeout=CRAWL_TIMEOUT_S,
         check=False,
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error: no shop named 'nosuchshop' (known: ")

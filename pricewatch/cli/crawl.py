@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 import click
 
 from pricewatch.cli.errors import ExitCode
-from pricewatch.cli.options import check_url, checked_settings, fetch_options, shop_urls
+from pricewatch.cli.options import (
+    check_url,
+    checked_settings,
+    fetch_options,
+    named_shop,
+    shop_urls,
+)
 from pricewatch.cli.tables import amount_text
 
 #: Failed URLs listed after a crawl, per shop; the rest are in ``pricewatch runs show ID``.
@@ -94,7 +100,7 @@ def crawl(
     from pricewatch.cli.logs import attach_problem_logging, attach_progress_logging
     from pricewatch.cli.summary import summarize, worst
     from pricewatch.crawl.process import run_crawls
-    from pricewatch.shops import get_shop, load_shops
+    from pricewatch.shops import load_shops
 
     known = load_shops()
     if all_shops:
@@ -103,7 +109,7 @@ def crawl(
         raise click.UsageError("name at least one shop (see 'pricewatch shops list') or --all")
     if urls and len(shops) != 1:
         raise click.UsageError("--url needs exactly one shop")
-    chosen = [get_shop(name, known) for name in shops]
+    chosen = [named_shop(name, known) for name in shops]
     kwargs: dict[str, dict[str, str]] = {name: {} for name in shops}
     for name, url in shop_urls(base_urls).items():
         if name not in kwargs:
@@ -199,15 +205,15 @@ def extract(
     from pricewatch.cli.logs import attach_problem_logging
     from pricewatch.crawl.process import run_extract
     from pricewatch.money import normalize_currency
-    from pricewatch.shops import get_shop, load_shops
+    from pricewatch.shops import load_shops
 
     urls = tuple(check_url(u, "URLS") for u in urls)
     known = load_shops()
     if shop:
-        get_shop(shop, known)
+        named_shop(shop, known)
     shop_hosts = {}
     for name, url in shop_urls(base_urls).items():
-        get_shop(name, known)
+        named_shop(name, known)
         shop_hosts[urlsplit(url).netloc] = name
 
     if currency is not None:

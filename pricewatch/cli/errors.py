@@ -6,7 +6,7 @@ code   name                        when
 0      ``OK``                      everything worked
 1      ``FAILED``                  an error (``error: ...``), or a crawl that stored prices but
                                    had failed pages (partial) or did not finish
-2      ``USAGE``                   a bad command line: unknown option, bad value, bad URL
+2      ``USAGE``                   a bad command line: unknown option or shop, bad value, URL
 3      ``NOTHING_CRAWLED``         a crawl stored nothing: shop unreachable, no product pages
                                    found, every product page failed
 130    ``INTERRUPTED``             stopped with Ctrl-C (or SIGTERM)

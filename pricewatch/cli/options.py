@@ -1,8 +1,9 @@
 """Command-line values shared by commands, checked before anything runs.
 
 ``-s NAME=VALUE`` (Scrapy/pricewatch settings, typed like the setting's default),
-``--base-url SHOP=URL`` and URLs given on the command line. Each bad value is a Click usage
-error: one line naming the option and the value, exit code 2, and nothing fetched or stored.
+``--base-url SHOP=URL``, shop names and URLs given on the command line. Each bad value is a
+Click usage error: one line naming the option and the value, exit code 2, and nothing fetched
+or stored.
 """
 
 from __future__ import annotations
@@ -103,6 +104,17 @@ def check_url(url: str, param_hint: str) -> str:
             param_hint=param_hint,
         )
     return url.strip()
+
+
+def named_shop(name: str, known: dict[str, Any]) -> Any:
+    """The shop class called ``name``; an unknown name is a usage error listing the known ones."""
+    from pricewatch.errors import UnknownShopError
+    from pricewatch.shops import get_shop
+
+    try:
+        return get_shop(name, known)
+    except UnknownShopError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def shop_urls(pairs: Sequence[str]) -> dict[str, str]:

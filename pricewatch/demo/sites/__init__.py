@@ -10,7 +10,7 @@ next request sees. Nothing here touches sockets: the HTTP plumbing lives in
   static files, images, cart, 404) and the template environment.
 * :mod:`.hongxing`, :mod:`.lantian`, :mod:`.yunshang`: one :class:`Site` subclass per shop.
 
-This module is the registry: :data:`SITES` in port order, :data:`SITES_BY_SLUG` by slug.
+This module is the registry: :data:`SITES`, in port order.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from pricewatch.demo.sites.yunshang import YunshangSite
 
 __all__ = [
     "SITES",
-    "SITES_BY_SLUG",
     "SITE_DIR",
     "STATIC_DIR",
     "STOCK_TEXT",
@@ -45,4 +44,3 @@ __all__ = [
 
 #: The site classes in port order (the same order as :data:`pricewatch.demo.catalog.SHOPS`).
 SITES: tuple[type[Site], ...] = (HongxingSite, LantianSite, YunshangSite)
-SITES_BY_SLUG: dict[str, type[Site]] = {site.info.slug: site for site in SITES}
