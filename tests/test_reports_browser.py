@@ -2,8 +2,9 @@
 text), CJK glyphs from a real CJK font, readable on a phone, printable to an A4 PDF.
 
 Screenshots go to ``build/screenshots/`` (git-ignored): ``report-zh-CN.png`` (the first
-screen on a desktop: the README's ``docs/report-zh-CN.png``), ``report-zh-CN-full.png`` (the
-whole page) and ``report-zh-CN-phone.png``.
+screen on a desktop), ``report-zh-CN-full.png`` (the whole page) and
+``report-zh-CN-phone.png``. The README's ``docs/report-zh-CN.png`` is the demo client's report
+instead, written by ``scripts/readme-screenshot.py``.
 """
 
 from __future__ import annotations

@@ -77,6 +77,25 @@ def test_html_in_chinese_with_local_money_and_dates(context: ReportContext) -> N
     assert "多平台热议" in html and "在榜时长" in html and "48.0 小时" in html
 
 
+def test_chart_axis_names_moments_when_the_period_is_short(context: ReportContext) -> None:
+    def axis(html: str) -> list[str]:
+        chart = html[html.index('<svg class="chart"') :]
+        chart = chart[: chart.index("</svg>")]
+        labels = re.findall(
+            r'text-anchor="(?:start|end)" font-size="11" fill="#555">([^<]+)<', chart
+        )
+        return labels[-2:]  # after the price axis's
+
+    # A week: the ends are days (Babel's zh medium date, Shanghai time).
+    assert axis(render_html(context)) == ["2026年11月13日", "2026年11月20日"]
+    # Two hours (a report right after two crawls): the ends have their times, and differ.
+    end = context.period.end
+    short = replace(context, period=replace(context.period, start=end - timedelta(hours=2)))
+    start_label, end_label = axis(render_html(short))
+    assert start_label != end_label
+    assert re.fullmatch(r"2026/11/20 \d\d:\d\d", start_label), start_label
+
+
 def test_html_in_english(context: ReportContext) -> None:
     html = render_html(english(context))
     assert '<html lang="en">' in html

@@ -6,6 +6,7 @@ overrides, autoescaping and languages).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,18 +20,26 @@ from pricewatch.reports.render.svg import history_chart, sparkline
 TEMPLATE = "report.html"
 
 
+#: Periods shorter than this label a chart's time axis with date and time, not the date alone.
+SHORT_PERIOD = timedelta(days=2)
+
+
 def render_html(context: ReportContext, *, template_dir: Path | None = None) -> str:
     """The report as an HTML document in the client's language and time zone."""
     client = context.client
     env, fmt = make_environment(client.locale, client.timezone, template_dir=template_dir)
     own_label = translations(client.locale).gettext("Your price")
+    # A chart's time axis names days; a period of a day or so (a report after two crawls an
+    # hour apart) names the moments, or both ends would read the same date.
+    period = context.period
+    axis_label = fmt.day if period.end - period.start >= SHORT_PERIOD else fmt.when
 
     def chart(product: ProductReport) -> Markup:
         return history_chart(
             product,
             context.period,
             money=lambda value: fmt.money(value, product.currency),
-            when=fmt.day,
+            when=axis_label,
             own_label=own_label,
         )
 
