@@ -74,6 +74,8 @@ def test_page(label: dict[str, Any], field: str) -> None:
         # "unknown rather than wrong": no price is never reported with confidence.
         assert (got.confidence is None) == (got.price is None)
         assert (got.error is None) == (want is not None)
+        # An anti-bot page is named as one (its crawl failure is "blocked"); no other page is.
+        assert got.blocked == label.get("blocked")
     elif field == "list_price":
         want = Decimal(label["list_price"]) if label["list_price"] is not None else None
         assert got.list_price == want

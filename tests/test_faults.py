@@ -452,6 +452,35 @@ def test_page_without_price_is_a_failure_not_a_zero(db_url: str) -> None:
         assert store.history(server.url("/products/zero")) == []
 
 
+CHALLENGE_PAGE = (
+    Path(__file__).parent
+    / "fixtures"
+    / "pages"
+    / ("gamesmen-logitech-g-rs-wheel-hub-cloudflare-challenge.html")
+)
+
+
+def test_anti_bot_pages_are_blocked_failures_and_the_crawl_says_so(sqlite_url: str) -> None:
+    """A shop answering HTTP 200 with a real Cloudflare challenge for every product page:
+    `blocked` failures (not `no_price`), nothing stored, exit 3 and a warning with what to
+    try; a price stored earlier for the listing stays as it was."""
+    challenge = Reply(body=CHALLENGE_PAGE.read_bytes())
+    with MockServer({"/products/a": Reply(body=product_page("A", "12.00"))}) as server:
+        first = run_crawl(server, ["/products/a"], sqlite_url)
+        assert first.returncode == 0, first.stderr
+        server.routes.update({"/products/a": challenge, "/products/b": challenge})
+        result = run_crawl(server, ["/products/a", "/products/b"], sqlite_url)
+    assert result.returncode == 3, result.stderr
+    assert result.run.failures_by_reason == {"blocked": 2}
+    assert set(result.reasons().values()) == {"blocked"}
+    assert "blocked: a Cloudflare challenge answered instead of the product page" in result.stderr
+    assert "anti-bot check (blocked: 2)" in result.stderr
+    with Store.from_url(sqlite_url) as store:
+        assert [(p.url, p.price) for p in store.current_prices()] == [
+            (server.url("/products/a"), Decimal("12.00"))
+        ]
+
+
 def test_price_jump_above_90_percent_is_stored_as_suspect(sqlite_url: str) -> None:
     """A price falling from 100.00 to 5.00 between crawls is stored, flagged suspect."""
     price = {"now": "100.00"}

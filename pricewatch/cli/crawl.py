@@ -160,6 +160,7 @@ EXTRACT_KEYS = (
     "offers_count",
     "shop",
     "error",
+    "blocked",
 )
 
 

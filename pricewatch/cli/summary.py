@@ -64,6 +64,12 @@ def summarize(shop: str, stats: Mapping[str, Any]) -> ShopSummary:
         code = ExitCode.NOTHING_CRAWLED
         if pages == 0:
             problem = "the shop did not answer" + (f" ({by_reason})" if failures else "")
+        elif failed and set(failures) == {"blocked"}:
+            problem = (
+                f"the shop answered every page with an anti-bot check ({by_reason}): crawl "
+                "slower (-s DOWNLOAD_DELAY=5), render it in a browser (render = True) or ask "
+                "the shop to allow the crawler"
+            )
         elif failed:
             problem = f"every page failed ({by_reason})"
         else:

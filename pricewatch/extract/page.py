@@ -27,6 +27,7 @@ from parsel import Selector
 
 from pricewatch.extract import meta, structured
 from pricewatch.extract.availability import availability_from_text, normalize_availability
+from pricewatch.extract.blocked import blocked_by
 from pricewatch.extract.buybox import page_availability
 from pricewatch.extract.heuristic import (
     MAX_DISTANCE,
@@ -81,6 +82,9 @@ class Extraction:
     offer_note: str | None = None
     offers_count: int = 0
     error: str | None = None
+    #: Set (with ``error``) when the page has no price because it is an anti-bot interstitial:
+    #: what answered, e.g. "a Cloudflare challenge" (:mod:`pricewatch.extract.blocked`).
+    blocked: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready dict: decimals as strings (never floats)."""
@@ -190,8 +194,16 @@ def extract_product(
     if result.title is None:
         result.title = reading.title_text or select_text(sel, "h1") or select_text(sel, "title")
     if result.price is None:
-        result.error = "no price found on the page"
         result.confidence = None
+        result.blocked = blocked_by(sel, body)
+        if result.blocked:
+            result.error = f"blocked: {result.blocked} answered instead of the product page"
+            # Nothing on an interstitial is about the product.
+            result.title = None
+            result.availability, result.availability_by = "unknown", None
+            result.availability_confidence = None
+        else:
+            result.error = "no price found on the page"
     elif result.currency is None:
         result.error = "price has no currency (the page does not say; set the shop's currency)"
     return result

@@ -2,8 +2,9 @@
 
 * A :class:`~pricewatch.items.ProductItem` whose extraction has a positive price and a
   currency becomes a :class:`~pricewatch.records.PriceRecord`; one without (``no_price``,
-  ``no_currency``), or with values a record refuses (``invalid``), becomes a
-  :class:`~pricewatch.records.FailureRecord` with the URL and the reason. A price of 0 or
+  ``blocked`` when the page was an anti-bot interstitial, ``no_currency``), or with values a
+  record refuses (``invalid``), becomes a :class:`~pricewatch.records.FailureRecord` with the
+  URL and the reason. A price of 0 or
   below is no price, never a stored 0.
 * :class:`~pricewatch.items.ListingGone` becomes a :class:`~pricewatch.records.GoneRecord`,
   :class:`~pricewatch.items.CrawlFailure` a :class:`~pricewatch.records.FailureRecord`.
@@ -31,9 +32,8 @@ def to_record(item: ProductItem) -> PriceRecord | FailureRecord:
     """The record a product item stands for: a price, or a failure with its reason."""
     ex = item.extraction
     if ex.price is None or ex.price <= 0:
-        return FailureRecord(
-            item.shop, ex.url, "no_price", ex.error or "no price found on the page"
-        )
+        reason = "blocked" if ex.blocked else "no_price"
+        return FailureRecord(item.shop, ex.url, reason, ex.error or "no price found on the page")
     if not ex.currency:
         return FailureRecord(
             item.shop, ex.url, "no_currency", ex.error or "the price has no currency"

@@ -50,6 +50,7 @@ from scrapy.spiders import SitemapSpider
 
 from pricewatch.errors import ShopDefinitionError
 from pricewatch.extract import Extraction, ReadingRules
+from pricewatch.extract.blocked import blocked_by
 from pricewatch.extract.page import SELECTOR_FIELDS
 from pricewatch.items import ListingGone, ProductItem
 from pricewatch.money import ISO_CURRENCIES
@@ -212,7 +213,13 @@ class ProductSpider(PricewatchSpider, SitemapSpider):
         if self.is_product_url(response.url):
             yield from self.parse_product(response)
             return
-        for url in self.find_product_links(response):
+        links = self.find_product_links(response)
+        if not links and (blocked := blocked_by(response.selector, response.body)):
+            yield self.failure(
+                response.url, "blocked", f"{blocked} answered instead of the listing page"
+            )
+            return
+        for url in links:
             yield self.product_request(url)
         if self.next_page:
             for url in self._links(response, self.next_page):
