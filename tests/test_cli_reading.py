@@ -93,6 +93,12 @@ def test_runs_and_runs_show_list_failures_by_reason(db: str) -> None:
     code, output = run("runs")
     assert code == 0, output
     assert "demo_lantian" in output and "3 (http_503: 1, no_price: 2)" in output
+    code, output = run("runs", "--shop", "demo_lantian", "--json")
+    assert code == 0 and [json.loads(line)["id"] for line in output.splitlines()] == [run_id]
+    assert run("runs", "--shop", "demo_hongxing") == (
+        0,
+        "no runs of demo_hongxing yet: run 'pricewatch crawl demo_hongxing'\n",
+    )
     code, output = run("runs", "show", str(run_id))
     assert code == 0, output
     lines = output.splitlines()

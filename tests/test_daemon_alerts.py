@@ -117,6 +117,24 @@ def test_an_incident_is_raised_once_and_recovers_once(store: Store, tmp_path: Pa
     assert set(again.open_incidents()) == {f"low_coverage:{SHOP}"}
 
 
+def test_the_usual_is_this_spiders_own_runs_however_many_others_ran(
+    store: Store, tmp_path: Path
+) -> None:
+    # A daemon with many shops and hot lists: hundreds of other runs since this spider's last
+    # ones must not leave it without a "usual" (and so without coverage alerts).
+    inbox = Inbox()
+    alerts = alerts_for(store, tmp_path, inbox)
+    full = {str(n): "10.00" for n in range(10)}
+    for hour in range(3):
+        alerts.check_run(crawl(store, full, hour), "ok")
+    for _ in range(250):
+        other = store.start_run("topics_weibo")
+        store.finish_run(other, status="finished", stats={})
+    low = crawl(store, {"1": "10.00"}, 3)
+    assert alerts.check_run(low, "ok") == ["low_coverage"]
+    assert "usual is 10 (median of the last 3 runs)" in inbox.notices[0].body
+
+
 def test_a_rising_extraction_failure_rate_alerts(store: Store, tmp_path: Path) -> None:
     inbox = Inbox()
     alerts = alerts_for(store, tmp_path, inbox)

@@ -505,6 +505,18 @@ def test_runs_newest_first_and_limit(store: Store) -> None:
     assert store.runs()[0].status == "running"
 
 
+def test_runs_of_one_spider_with_a_status_before_a_run(store: Store) -> None:
+    ids = [store.start_run(name) for name in ("a", "b", "a", "a", "b", "a")]
+    for run_id in ids[:4]:
+        store.finish_run(run_id, status="finished", stats={})
+    store.finish_run(ids[2], status="failed", stats={}, error="boom")
+    assert [r.id for r in store.runs(spider="a")] == [ids[5], ids[3], ids[2], ids[0]]
+    assert [r.id for r in store.runs(spider="a", status="finished")] == [ids[3], ids[0]]
+    assert [r.id for r in store.runs(spider="a", before=ids[3])] == [ids[2], ids[0]]
+    assert [r.id for r in store.runs(1, spider="b", status="running")] == [ids[4]]
+    assert store.runs(spider="nobody") == []
+
+
 def test_bad_run_arguments(store: Store) -> None:
     with pytest.raises(LookupError):
         store.store_batch(12345, [product()])

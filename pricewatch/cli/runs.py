@@ -29,23 +29,27 @@ def _reasons(by_reason: dict[str, int]) -> str:
 
 @click.group(invoke_without_command=True)
 @click.option("--limit", default=20, show_default=True, help="How many runs to list.")
+@click.option("--shop", help="Only this shop's (or topic source's) runs.")
 @click.option("--utc", is_flag=True, help="Show times in UTC instead of local time.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 @click.pass_context
-def runs(ctx: click.Context, limit: int, utc: bool, as_json: bool) -> None:
+def runs(ctx: click.Context, limit: int, shop: str | None, utc: bool, as_json: bool) -> None:
     """The latest crawl runs, newest first ('runs show ID' for one run's failures)."""
     if ctx.invoked_subcommand is not None:
         return
     from pricewatch.db.store import Store
 
     with Store.from_url(read_only=True) as store:
-        found = store.runs(limit=limit)
+        found = store.runs(limit=limit, spider=shop)
     if as_json:
         for run in found:
             click.echo(json.dumps(_run_json(run), ensure_ascii=False))
         return
     if not found:
-        click.echo("no crawl runs yet: run 'pricewatch crawl SHOP'")
+        if shop:
+            click.echo(f"no runs of {shop} yet: run 'pricewatch crawl {shop}'")
+        else:
+            click.echo("no crawl runs yet: run 'pricewatch crawl SHOP'")
         return
     zone = display_zone(utc)
     table = Table(title=f"Crawl runs ({len(found)}), {times_caption(zone)}")

@@ -236,11 +236,9 @@ class Alerts:
             return found
         if kind == "topics":
             return found  # coverage and extraction rates are about product pages
-        previous = [
-            r
-            for r in self.store.runs(limit=200)
-            if r.spider == run.spider and r.status == "finished" and r.id < run.id
-        ][: self.rules.history]
+        previous = self.store.runs(
+            self.rules.history, spider=run.spider, status="finished", before=run.id
+        )
         if len(previous) < 2:
             return found  # no "usual" yet
         usual = statistics.median(r.items_scraped for r in previous)

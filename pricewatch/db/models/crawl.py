@@ -120,7 +120,11 @@ class CrawlRun(Base):
     """One spider run; ``status`` is one of :data:`RUN_STATUSES`."""
 
     __tablename__ = "crawl_run"
-    __table_args__ = (CheckConstraint(_in("status", RUN_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+        # One spider's runs, newest first (health checks, alert baselines, runs --shop).
+        Index("ix_crawl_run_spider_id", "spider", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     spider: Mapped[str] = mapped_column(String(100))

@@ -241,10 +241,25 @@ class RunStore(StoreBase):
                 session.execute(insert(CrawlFailure), rows)
         return len(rows)
 
-    def runs(self, limit: int = 20) -> list[RunInfo]:
-        """The latest ``limit`` crawl runs, newest first."""
+    def runs(
+        self,
+        limit: int = 20,
+        *,
+        spider: str | None = None,
+        status: str | None = None,
+        before: int | None = None,
+    ) -> list[RunInfo]:
+        """The latest ``limit`` crawl runs, newest first: of ``spider`` only, with ``status``
+        only, older than run ``before`` only, when given."""
+        query = select(CrawlRun)
+        if spider is not None:
+            query = query.where(CrawlRun.spider == spider)
+        if status is not None:
+            query = query.where(CrawlRun.status == status)
+        if before is not None:
+            query = query.where(CrawlRun.id < before)
         with self._read_session() as session:
-            rows = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit))
+            rows = session.scalars(query.order_by(CrawlRun.id.desc()).limit(limit))
             return [run_info(run) for run in rows]
 
     def latest_runs(self) -> dict[str, tuple[RunInfo, RunInfo | None]]:
