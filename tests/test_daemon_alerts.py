@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from pricewatch.clients.records import ClientRecord
 from pricewatch.daemon.alerts import AlertRules, Alerts, Notice, apprise_notifier
 from pricewatch.daemon.health import status_report
 from pricewatch.daemon.schedules import ClientAlertSpec
@@ -312,3 +313,26 @@ def test_a_trending_topic_about_the_catalogue_alerts_the_client_once(
     assert (client, notice.title) == ("acme", "pricewatch: acme")
     assert "trending on weibo #1: 小米14 降价了" in notice.body and "XM-14" in notice.body
     assert alerts.check_topics(run) == 0  # once per topic
+
+
+def test_status_shows_every_clients_last_report_however_many_others_wrote(
+    store: Store, tmp_path: Path
+) -> None:
+    quiet = store.create_client(ClientRecord("quiet", "Quiet", (), "zh-CN", "CNY", "UTC"))
+    busy = store.create_client(ClientRecord("busy", "Busy", (), "zh-CN", "CNY", "UTC"))
+    end = datetime(2026, 11, 30, tzinfo=UTC)
+    start = end - timedelta(days=7)
+    ids = {
+        "quiet": store.record_report(
+            quiet.id, period_start=start, period_end=end, formats=["html"], files=[], summary={}
+        )
+    }
+    for _ in range(1100):  # an hourly report for six weeks
+        ids["busy"] = store.record_report(
+            busy.id, period_start=start, period_end=end, formats=["html"], files=[], summary={}
+        )
+    assert [r.id for r in store.reports(limit=None, latest=True)] == [ids["busy"], ids["quiet"]]
+    assert [r.id for r in store.reports("quiet", latest=True)] == [ids["quiet"]]
+    clients = status_report(store, tmp_path / "state")["clients"]
+    assert set(clients) == {"quiet", "busy"}
+    assert clients["quiet"]["last_report_status"] == "written"

@@ -90,16 +90,13 @@ def status_report(store: Store, state_dir: Path, heartbeat_s: float = 10.0) -> d
         for s in store.topic_sources()
     }
     clients: dict[str, dict[str, Any]] = {}
-    for info in store.reports(limit=1000):  # newest first: the first seen per client is its last
-        clients.setdefault(
-            info.client,
-            {
-                "last_report_at": _iso(info.created_at),
-                "last_report_status": info.status,
-                "deliveries": info.deliveries,
-                "last_delivery_error": info.last_delivery_error,
-            },
-        )
+    for info in store.reports(limit=None, latest=True):
+        clients[info.client] = {
+            "last_report_at": _iso(info.created_at),
+            "last_report_status": info.status,
+            "deliveries": info.deliveries,
+            "last_delivery_error": info.last_delivery_error,
+        }
     return {
         "alerts": alerts,
         "sources": sources,

@@ -264,8 +264,14 @@ class ReportStore(StoreBase):
             session.flush()
             return delivery.id
 
-    def reports(self, client: str | None = None, limit: int = 50) -> list[ReportInfo]:
-        """Reports newest first, with their delivery count and last delivery error."""
+    def reports(
+        self, client: str | None = None, limit: int | None = 50, *, latest: bool = False
+    ) -> list[ReportInfo]:
+        """Reports newest first, with their delivery count and last delivery error.
+
+        With ``latest``, only each client's newest report (for health: however many reports
+        other clients had since).
+        """
         with self._read_session() as session:
             stmt = (
                 select(Report, Client.slug)
@@ -275,6 +281,9 @@ class ReportStore(StoreBase):
             )
             if client is not None:
                 stmt = stmt.where(Client.slug == client)
+            if latest:
+                newest = select(func.max(Report.id)).group_by(Report.client_id)
+                stmt = stmt.where(Report.id.in_(newest))
             found = session.execute(stmt).all()
             ids = [report.id for report, _ in found]
             deliveries: dict[int, list[ReportDelivery]] = defaultdict(list)
