@@ -110,6 +110,25 @@ CASES = [
         id="yuan-with-a-twd-shop-currency",
     ),
     pytest.param(
+        "<html><head>" + ld(product("帆布托特包", "1290", currency="元")) + "</head></html>",
+        {"currency": "TWD"},
+        ("1290", "TWD", None, "json-ld", "unknown"),
+        id="yuan-as-json-ld-price-currency-on-a-twd-shop",
+    ),
+    pytest.param(
+        "<html><head><meta property='product:price:amount' content='49.90'>"
+        "<meta property='product:price:currency' content='$'></head></html>",
+        {"currency": "SGD"},
+        ("49.90", "SGD", None, "opengraph", "unknown"),
+        id="dollar-as-og-price-currency-on-an-sgd-shop",
+    ),
+    pytest.param(
+        "<html><head>" + ld(product("帆布托特包", "129", currency="元")) + "</head></html>",
+        {},
+        ("129", "CNY", None, "json-ld", "unknown"),
+        id="yuan-as-json-ld-price-currency-without-a-shop-currency",
+    ),
+    pytest.param(
         shop_page("<h1>Canvas tote</h1><p class='price'>$1,290</p>"),
         {"url": "https://shop.example.com.tw/p/1"},
         ("1290", "TWD", None, "heuristic", "unknown"),

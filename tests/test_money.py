@@ -418,6 +418,19 @@ def test_normalize_currency_yen_for_japanese_shops() -> None:
         normalize_currency("¥", yen="EUR")
 
 
+def test_normalize_currency_reads_a_shared_sign_as_the_shops_currency() -> None:
+    # A structured-data currency field holding a sign ("priceCurrency": "元"), as prices do.
+    assert normalize_currency("元", hint="TWD") == "TWD"
+    assert normalize_currency("元", hint="hkd") == "HKD"
+    assert normalize_currency("$", hint="SGD") == "SGD"
+    assert normalize_currency("kr", hint="NOK") == "NOK"
+    # The hint decides only between the currencies that share the sign, and never over a code.
+    assert normalize_currency("元", hint="EUR") == "CNY"
+    assert normalize_currency("$", hint="EUR") == "USD"
+    assert normalize_currency("USD", hint="TWD") == "USD"
+    assert normalize_currency("€", hint="TWD") == "EUR"
+
+
 def test_every_known_symbol_is_found_in_text() -> None:
     # normalize_currency and parse_price read the same table: whatever the first knows, the
     # second must find after a number.

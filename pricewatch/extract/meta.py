@@ -24,12 +24,8 @@ def from_opengraph(sel: Selector, currency_hint: str | None = None) -> list[Prod
     amount_text = _meta(sel, "product:price:amount", "og:price:amount", "product:sale_price:amount")
     if amount_text is None:
         return []
-    currency = (
-        normalize_currency(
-            _meta(sel, "product:price:currency", "og:price:currency", "product:sale_price:currency")
-        )
-        or currency_hint
-    )
+    sign = _meta(sel, "product:price:currency", "og:price:currency", "product:sale_price:currency")
+    currency = normalize_currency(sign, hint=currency_hint) or currency_hint
     price, text_currency = _amount(amount_text, currency)
     list_price, _ = _amount(
         _meta(sel, "product:original_price:amount", "og:price:standard_amount"), currency
@@ -68,12 +64,8 @@ def from_itemprop_meta(sel: Selector, currency_hint: str | None = None) -> list[
         return []
     node = nodes[0]
     raw = node.attrib.get("content") or " ".join(node.xpath(".//text()").getall())
-    currency = (
-        normalize_currency(
-            sel.xpath('//*[@itemprop="priceCurrency"][not(ancestor::*[@itemscope])]/@content').get()
-        )
-        or currency_hint
-    )
+    sign = sel.xpath('//*[@itemprop="priceCurrency"][not(ancestor::*[@itemscope])]/@content').get()
+    currency = normalize_currency(sign, hint=currency_hint) or currency_hint
     price, text_currency = _amount(raw, currency)
     availability = sel.xpath(
         '//*[@itemprop="availability"][not(ancestor::*[@itemscope])]'

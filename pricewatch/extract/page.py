@@ -339,7 +339,7 @@ def _apply_selectors(
     """Shop selectors fill what structured data left empty (and provide the price if none)."""
     values = {name: select_text(sel, query) for name, query in selectors.items()}
     if result.price is None and values.get("price"):
-        currency = normalize_currency(values.get("currency")) or hint
+        currency = normalize_currency(values.get("currency"), hint=hint) or hint
         money = parse_price(values["price"], currency, region=region)
         if money is not None:
             result.price, result.currency = money.amount, money.currency or currency

@@ -169,7 +169,9 @@ def _offers_from(node: Any, currency_hint: str | None, depth: int = 0) -> Iterat
         if any(o.price is not None for o in inner_offers):
             yield from inner_offers
             return
-    currency = normalize_currency(_text(node.get("priceCurrency"))) or currency_hint
+    currency = (
+        normalize_currency(_text(node.get("priceCurrency")), hint=currency_hint) or currency_hint
+    )
     price, text_currency = _amount(node.get("price"), currency)
     if price is None and node.get("lowPrice") is not None:
         price, text_currency = _amount(node.get("lowPrice"), currency)
@@ -178,7 +180,9 @@ def _offers_from(node: Any, currency_hint: str | None, depth: int = 0) -> Iterat
     for spec in specs if isinstance(specs, list) else [specs]:
         if not isinstance(spec, Mapping):
             continue
-        spec_currency = normalize_currency(_text(spec.get("priceCurrency"))) or currency
+        spec_currency = (
+            normalize_currency(_text(spec.get("priceCurrency")), hint=currency_hint) or currency
+        )
         spec_price, _ = _amount(spec.get("price"), spec_currency)
         if spec_price is None:
             continue

@@ -76,14 +76,19 @@ def _resolve(
     return {_DOLLAR: "USD", _KRONA: None, _YEN: yen, _YUAN: "CNY"}[family]
 
 
-def normalize_currency(symbol_or_code: str | None, *, yen: str = "CNY") -> str | None:
+def normalize_currency(
+    symbol_or_code: str | None, *, yen: str = "CNY", hint: str | None = None
+) -> str | None:
     """The ISO 4217 code for a currency symbol, name or code, or ``None`` when unknown.
 
     Exact symbols and names (``"￥"``, ``"元"``, ``"人民币"``, ``"US$"``, ``"руб."``) and
     3-letter codes in any case (``"rmb"``, ``"eur"``) are known. ``¥``/``￥`` mean ``yen``
     (CNY unless the shop is Japanese); ``$`` means USD; ``kr`` (SEK, NOK, DKK or ISK) and signs
     shared by several currencies (``₨``, ``ƒ``) give ``None``: :func:`parse_price` resolves
-    those with a hint. This does not search free text; :func:`parse_price` does.
+    those with a hint. With ``hint`` (the shop's currency), a sign shared by several
+    currencies means the hint when it is one of them: ``"元"`` on a TWD shop is TWD, ``"$"`` on
+    an SGD shop SGD (as in prices, see :func:`parse_price`). This does not search free text;
+    :func:`parse_price` does.
     """
     yen = yen.upper()
     if yen not in _YEN_CURRENCIES:
@@ -93,6 +98,8 @@ def normalize_currency(symbol_or_code: str | None, *, yen: str = "CNY") -> str |
     symbol = _clean(symbol_or_code)
     if not symbol:
         return None
+    if hint is not None and symbol in _AMBIGUOUS:
+        return _resolve(symbol, [], hint.upper(), yen)
     code = _lookup(symbol)
     if code is None and symbol[-1] in ".:":
         code = _lookup(symbol[:-1].rstrip())
