@@ -142,9 +142,13 @@ def test_a_rising_extraction_failure_rate_alerts(store: Store, tmp_path: Path) -
     prices = {str(n): "10.00" for n in range(10)}
     for hour in range(3):
         alerts.check_run(crawl(store, prices, hour), "ok")
-    alerts.check_run(crawl(store, prices, 3, failures=6), "ok")
+    bad = crawl(store, prices, 3, failures=6)
+    alerts.check_run(bad, "ok")
     assert inbox.titles() == [f"pricewatch: {SHOP}: failure_rate"]
-    assert "38% of product pages not read (usual 0%)" in inbox.notices[0].body
+    assert (
+        f"38% of product pages not read (usual 0%; no_price: 6; 'pricewatch runs show {bad.id}' "
+        "lists them)"
+    ) in inbox.notices[0].body
 
 
 def _client_matching(store: Store, keys: list[str], own: int = 9500) -> None:

@@ -252,8 +252,11 @@ class Alerts:
         if rate is not None and rates:
             base = statistics.median(rates)
             if rate >= self.rules.failure_rate and rate > base + self.rules.failure_rise:
+                top = sorted(run.failures_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
+                reasons = ", ".join(f"{reason}: {count}" for reason, count in top[:3])
                 found["failure_rate"] = (
-                    f"run {run.id}: {rate:.0%} of product pages not read (usual {base:.0%})"
+                    f"run {run.id}: {rate:.0%} of product pages not read (usual {base:.0%}; "
+                    f"{reasons}; 'pricewatch runs show {run.id}' lists them)"
                 )
         return found
 
