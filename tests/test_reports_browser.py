@@ -1,5 +1,6 @@
 """The HTML report in real headless Chromium: no console error, no dialog (the XSS title stays
-text), CJK glyphs from a real CJK font, readable on a phone, printable to an A4 PDF.
+text), CJK glyphs from a real CJK font, readable on a phone, printable to an A4 PDF
+whose pages are numbered (read back with pypdf).
 
 Screenshots go to ``build/screenshots/`` (git-ignored): ``report-zh-CN.png`` (the first
 screen on a desktop), ``report-zh-CN-full.png`` (the whole page) and
@@ -136,6 +137,14 @@ def test_pdf_is_a4_with_several_pages(
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
     assert len(boxes) >= 2  # the report runs over more than one page
     assert all(abs(float(w) - 595.92) < 1 and abs(float(h) - 842.88) < 1 for w, h in boxes)
+    # Every page's footer numbers it "N / total"; the Chinese text is real text, not outlines.
+    from pypdf import PdfReader
+
+    pages = PdfReader(path).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    for number, text in enumerate(texts, start=1):
+        assert f"{number} / {len(pages)}" in text, text[-200:]
+    assert "价格报告" in texts[0]
 
 
 def test_pdf_with_a_missing_chromium_is_one_clear_error(
