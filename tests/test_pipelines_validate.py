@@ -58,7 +58,7 @@ def test_a_priced_item_becomes_a_price_record() -> None:
 
 def test_pipeline_converts_every_item_type_and_counts() -> None:
     crawler = get_crawler(DemoHongxingSpider)
-    crawler.stats.open_spider(None)  # type: ignore[arg-type]
+    crawler.stats.open_spider()
     pipeline = ValidatePipeline.from_crawler(crawler)
     priced = pipeline.process_item(item(price=Decimal("1"), currency="EUR", extracted_by="json-ld"))
     failed = pipeline.process_item(item(error="no price found on the page"))

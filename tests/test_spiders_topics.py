@@ -36,7 +36,7 @@ from pricewatch.spiders.topics.v2ex import V2exSpider
 from pricewatch.spiders.topics.weibo import WeiboSpider
 from pricewatch.spiders.topics.zhihu import ZhihuSpider
 from pricewatch.spiders.topics.zhihu_search import ZhihuSearchSpider
-from pricewatch.topics.capture import CaptureFailed, TopicEntry
+from pricewatch.topics.capture import CaptureFailed, TopicCapture, TopicEntry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hotlists"
 
@@ -523,8 +523,11 @@ def test_rss_feeds_are_separate_named_sources(monkeypatch: pytest.MonkeyPatch) -
     assert [r.meta["source"] for r in made] == ["rss/hn", "rss/b.example-a-feed"]
     assert all(r.meta["no_fallback"] for r in made)
     monkeypatch.delenv("PRICEWATCH_TOPIC_FEEDS")
-    with pytest.raises(ShopDefinitionError, match="no feeds configured"):
-        RssSpider()
+    # No feeds: one failed capture saying so, nothing fetched (no traceback under scrapy crawl).
+    [failed] = asyncio.run(requests())
+    assert isinstance(failed, TopicCapture)
+    assert (failed.source, failed.reason) == ("rss", "not_configured")
+    assert failed.detail == "rss: no feeds configured (PRICEWATCH_TOPIC_FEEDS, or -a url=URL)"
     fails_html = RssSpider(url="https://x.example/f")
     with pytest.raises(CaptureFailed) as caught:
         fails_html.read(response("<!doctype html><html>login</html>", html=True))

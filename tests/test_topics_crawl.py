@@ -253,6 +253,20 @@ def test_bad_command_lines_are_one_line_errors(db: str) -> None:
     assert no_feeds.returncode != 0 and "no feeds configured" in no_feeds.stderr
 
 
+def test_scrapy_crawl_rss_without_feeds_records_why_without_a_traceback(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PRICEWATCH_TOPIC_FEEDS", raising=False)
+    result = run(db, "rss", scrapy=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "rss: no feeds configured (PRICEWATCH_TOPIC_FEEDS, or -a url=URL)" in result.stderr
+    with Store.from_url(db) as store:
+        [source] = store.topic_sources()
+    assert (source.source, source.captures, source.failures) == ("rss", 1, 1)  # a failed one
+    assert source.last_reason == "not_configured"
+
+
 def test_a_capture_far_below_the_usual_size_is_stored_flagged(db: str) -> None:
     full = json.loads((FIXTURES / "v2ex-2025-06-01.json").read_bytes())
     replies = [json_reply(full), json_reply(full), json_reply(full[:2])]

@@ -15,9 +15,8 @@ from lxml import etree
 from scrapy.http import Response
 
 from pricewatch.config import get_config
-from pricewatch.errors import ShopDefinitionError
 from pricewatch.spiders.topics._base import Endpoint, TopicSpider, body_text
-from pricewatch.topics.capture import CaptureFailed, TopicEntry
+from pricewatch.topics.capture import CaptureFailed, TopicCapture, TopicEntry
 
 
 def feed_name(entry: str) -> tuple[str, str]:
@@ -104,6 +103,9 @@ def feed_entries(body: bytes, base: str) -> list[TopicEntry]:
     return entries
 
 
+NO_FEEDS = "rss: no feeds configured (PRICEWATCH_TOPIC_FEEDS, or -a url=URL)"
+
+
 class RssSpider(TopicSpider):
     name = "rss"
     label = "RSS / Atom / JSON Feed"
@@ -113,13 +115,18 @@ class RssSpider(TopicSpider):
     def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
         configured = url.split(",") if url else list(get_config().topic_feeds or ())
         self.feeds = [feed_name(f.strip()) for f in configured if f.strip()]
-        if not self.feeds:
-            raise ShopDefinitionError(
-                "rss: no feeds configured (PRICEWATCH_TOPIC_FEEDS, or -a url=URL)"
-            )
-        super().__init__(*args, url=",".join(u for _, u in self.feeds), **kwargs)
+        # Without feeds the run records one failed capture (see start) rather than dying in
+        # a traceback: `scrapy crawl rss` and a daemon job then say what is missing.
+        feeds = ",".join(u for _, u in self.feeds) or None
+        super().__init__(*args, url=feeds, **kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
+        if not self.feeds:
+            self.logger.error(NO_FEEDS)
+            if getattr(self, "crawler", None) is not None:
+                self.crawler.stats.inc_value("pricewatch/failures/not_configured")
+            yield TopicCapture(source=self.name, url="-", reason="not_configured", detail=NO_FEEDS)
+            return
         for index, (name, _) in enumerate(self.feeds):
             request = self.endpoint_request(index, [], f"rss/{name}")
             yield request.replace(meta={**request.meta, "no_fallback": True})
