@@ -220,20 +220,25 @@ def _use_wal(cursor: Any) -> None:
     delay = 0.005
     while True:
         try:
-            if _journal_mode(cursor, "") == "wal" or _journal_mode(cursor, " = WAL") == "wal":
+            if _pragma(cursor, "journal_mode") == "wal":
                 return
-            # The mode could not be changed (SQLite then answers with the old one).
-            if time.monotonic() >= deadline:
-                raise sqlite3.OperationalError("could not switch the database to WAL mode")
+            # SQLite answers with the old mode when it could not change it.
+            if _pragma(cursor, "journal_mode = WAL") == "wal":
+                return
+            problem = sqlite3.OperationalError("could not switch the database to WAL mode")
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
+            if "locked" not in str(exc):
                 raise
+            problem = exc
+        if time.monotonic() >= deadline:
+            raise problem
         time.sleep(delay)
         delay = min(delay * 2, 0.1)
 
 
-def _journal_mode(cursor: Any, assignment: str) -> str:
-    return str(cursor.execute(f"PRAGMA journal_mode{assignment}").fetchone()[0]).lower()
+def _pragma(cursor: Any, statement: str) -> str:
+    """The (lower-case) answer of ``PRAGMA statement``."""
+    return str(cursor.execute(f"PRAGMA {statement}").fetchone()[0]).lower()
 
 
 def writer(engine: Engine) -> Engine:
