@@ -12,6 +12,7 @@ from rich.table import Table
 
 from pricewatch.cli.tables import console, times_caption, when
 from pricewatch.cli.times import display_zone
+from pricewatch.crawl.reasons import reasons_text
 from pricewatch.db.store.runs import json_safe
 from pricewatch.errors import PricewatchError
 
@@ -24,7 +25,7 @@ def _duration(seconds: float | None) -> str:
 
 
 def _reasons(by_reason: dict[str, int]) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in sorted(by_reason.items())) or "-"
+    return reasons_text(by_reason) or "-"
 
 
 @click.group(invoke_without_command=True)

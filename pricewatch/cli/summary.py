@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pricewatch.cli.errors import ExitCode
-from pricewatch.crawl.failures import failures_by_reason
+from pricewatch.crawl.reasons import failures_by_reason, reasons_text
 
 #: Exit codes from least to most severe: the command exits with the worst of its shops.
 _SEVERITY = (ExitCode.OK, ExitCode.FAILED, ExitCode.NOTHING_CRAWLED, ExitCode.INTERRUPTED)
@@ -47,7 +47,7 @@ def summarize(shop: str, stats: Mapping[str, Any]) -> ShopSummary:
         for k, v in stats.items()
         if k.startswith("pricewatch/skipped/")
     }
-    by_reason = ", ".join(f"{k}: {v}" for k, v in sorted(failures.items()))
+    by_reason = reasons_text(failures)
     run_id = stats.get("pricewatch/run_id")
     line = (
         f"{shop}: {reason}; {pages} pages, "

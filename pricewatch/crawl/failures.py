@@ -5,9 +5,6 @@ The codes are what ``crawl_run.failures_by_reason`` counts, so they are stable a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -66,13 +63,3 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     if module.startswith("playwright"):
         return ("render_timeout" if "Timeout" in name else "render_failed"), detail
     return "error", detail
-
-
-#: Scrapy stats key prefix under which each failure reason is counted.
-FAILURE_STATS_PREFIX = "pricewatch/failures/"
-
-
-def failures_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
-    """``{reason: count}`` from a crawl's Scrapy stats (``pricewatch/failures/<reason>``)."""
-    prefix = FAILURE_STATS_PREFIX
-    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}

@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pricewatch.crawl.failures import failures_by_reason
+from pricewatch.crawl.reasons import failures_by_reason, reasons_text
 from pricewatch.daemon.health import failure_rate
 from pricewatch.daemon.schedules import ClientAlertSpec
 from pricewatch.db.store import RunInfo, Store
@@ -252,8 +252,7 @@ class Alerts:
         if rate is not None and rates:
             base = statistics.median(rates)
             if rate >= self.rules.failure_rate and rate > base + self.rules.failure_rise:
-                top = sorted(run.failures_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
-                reasons = ", ".join(f"{reason}: {count}" for reason, count in top[:3])
+                reasons = reasons_text(run.failures_by_reason, most=3)
                 found["failure_rate"] = (
                     f"run {run.id}: {rate:.0%} of product pages not read (usual {base:.0%}; "
                     f"{reasons}; 'pricewatch runs show {run.id}' lists them)"

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pricewatch.crawl.failures import failures_by_reason
 from pricewatch.crawl.launcher import CrawlJob, JobResult, Launcher, RunningJob, terminate
+from pricewatch.crawl.reasons import failures_by_reason
 from pricewatch.daemon.schedules import JobSpec
 
 log = logging.getLogger("pricewatch.daemon")

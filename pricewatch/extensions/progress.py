@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from pricewatch.crawl.failures import failures_by_reason
+from pricewatch.crawl.reasons import failures_by_reason
 
 logger = logging.getLogger("pricewatch.progress")
 
