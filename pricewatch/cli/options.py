@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
+
+if TYPE_CHECKING:
+    from pricewatch.platforms.base import ProductSpider
 
 _BOOL_WORDS = ("0", "1", "true", "false")
 
@@ -106,7 +109,7 @@ def check_url(url: str, param_hint: str) -> str:
     return url.strip()
 
 
-def named_shop(name: str, known: dict[str, Any]) -> Any:
+def named_shop(name: str, known: dict[str, type[ProductSpider]]) -> type[ProductSpider]:
     """The shop class called ``name``; an unknown name is a usage error listing the known ones."""
     from pricewatch.errors import UnknownShopError
     from pricewatch.shops import get_shop

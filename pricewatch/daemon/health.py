@@ -89,14 +89,15 @@ def status_report(store: Store, state_dir: Path, heartbeat_s: float = 10.0) -> d
         }
         for s in store.topic_sources()
     }
-    clients: dict[str, dict[str, Any]] = {}
-    for info in store.reports(limit=None, latest=True):
-        clients[info.client] = {
+    clients = {
+        info.client: {
             "last_report_at": _iso(info.created_at),
             "last_report_status": info.status,
             "deliveries": info.deliveries,
             "last_delivery_error": info.last_delivery_error,
         }
+        for info in store.reports(limit=None, latest=True)
+    }
     return {
         "alerts": alerts,
         "sources": sources,

@@ -4,8 +4,7 @@
   currency becomes a :class:`~pricewatch.records.PriceRecord`; one without (``no_price``,
   ``blocked`` when the page was an anti-bot interstitial, ``no_currency``), or with values a
   record refuses (``invalid``), becomes a :class:`~pricewatch.records.FailureRecord` with the
-  URL and the reason. A price of 0 or
-  below is no price, never a stored 0.
+  URL and the reason. A price of 0 or below is no price, never a stored 0.
 * :class:`~pricewatch.items.ListingGone` becomes a :class:`~pricewatch.records.GoneRecord`,
   :class:`~pricewatch.items.CrawlFailure` a :class:`~pricewatch.records.FailureRecord`.
 * A topic source's :class:`~pricewatch.topics.capture.TopicCapture` becomes a
